@@ -80,7 +80,7 @@ describe('patches', () => {
     expect(annotations[1]!.value).toBe(`{"ghcr.io/kyverno/test-verify-image@${digest}":"pass"}`);
     const patched = applyPatch(pod, [...annotations, pin]);
     expect(patched.spec.containers[0]!.image).toBe(`ghcr.io/kyverno/test-verify-image:signed@${digest}`);
-    expect(JSON.parse((patched.metadata as { annotations: Record<string, string> }).annotations['kyverno.io/verify-images-scoped']!)).toEqual({
+    expect(JSON.parse((patched.metadata as unknown as { annotations: Record<string, string> }).annotations['kyverno.io/verify-images-scoped']!)).toEqual({
       version: 1,
       policies: { '/check-image-notary': { 'verify-signature-notary': { [`ghcr.io/kyverno/test-verify-image@${digest}`]: 'pass' } } },
     });
