@@ -1,0 +1,29 @@
+/**
+ * NATS subjects: dotted and versioned. The handler decorators and the client
+ * use these constants; no subject string is written anywhere else.
+ */
+export const Subjects = {
+  /** tag → digest, and the referrers of a digest by artifactType. */
+  discover: 'notary.v1.discover',
+  /** Notary signatures of an artifact, verified against trust anchors. */
+  verify: 'notary.v1.verify',
+  /** Attestation payloads fetched by digest, their conditions and validate.deny evaluated. */
+  evaluate: 'notary.v1.evaluate',
+} as const;
+
+export type Subject = (typeof Subjects)[keyof typeof Subjects];
+
+/** Queue groups: replicas of one worker share a subject's load. */
+export const QueueGroups = {
+  discovery: 'notary-gate-discovery',
+  verifier: 'notary-gate-signature-verifier',
+  evaluator: 'notary-gate-attestation-evaluator',
+} as const;
+
+/** NATS headers carried on every job. */
+export const Headers = {
+  requestId: 'notary-request-id',
+  traceId: 'notary-trace-id',
+  /** Absolute deadline (epoch ms): a worker does not start work that can no longer be used. */
+  deadline: 'notary-deadline',
+} as const;

@@ -1,0 +1,135 @@
+/**
+ * Kyverno ClusterPolicy / Policy (kyverno.io/v1 and v2beta1) as notary-gate
+ * uses them: normalised (both spellings of each setting folded into one field,
+ * Kyverno's CRD defaults applied) so the engine never sees two forms.
+ */
+
+export type FailureAction = 'Audit' | 'Enforce';
+export type FailurePolicy = 'Fail' | 'Ignore';
+
+/** A condition as written in a policy; key and value may hold `{{ }}` variables. */
+export interface Condition {
+  key: unknown;
+  operator: string;
+  value?: unknown;
+  message?: string;
+}
+
+export interface AnyAllConditions {
+  any?: Condition[];
+  all?: Condition[];
+}
+
+export interface ResourceDescription {
+  kinds?: string[];
+  names?: string[];
+  /** Deprecated single name. */
+  name?: string;
+  namespaces?: string[];
+  annotations?: Record<string, string>;
+  selector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  operations?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface ResourceFilter {
+  resources?: ResourceDescription;
+  subjects?: { kind: string; name: string; namespace?: string }[];
+  roles?: string[];
+  clusterRoles?: string[];
+}
+
+export interface MatchResources {
+  any?: ResourceFilter[];
+  all?: ResourceFilter[];
+}
+
+export interface ConfigMapContextEntry {
+  name: string;
+  configMap: { name: string; namespace?: string };
+}
+
+export interface VariableContextEntry {
+  name: string;
+  variable: { value?: unknown; jmesPath?: string; default?: unknown };
+}
+
+export type ContextEntry = ConfigMapContextEntry | VariableContextEntry;
+
+export interface CertificateAttestor {
+  /** PEM; may hold `{{ }}` variables resolved at admission time. */
+  cert?: string;
+  certChain?: string;
+}
+
+export interface Attestor {
+  certificates?: CertificateAttestor;
+  /** A nested attestor set. */
+  attestor?: AttestorSet;
+}
+
+export interface AttestorSet {
+  /** Unset (or 0) means every entry must verify. */
+  count?: number;
+  entries: Attestor[];
+}
+
+export interface Attestation {
+  name?: string;
+  /** `type`, or the deprecated `predicateType` when `type` is empty. */
+  type: string;
+  attestors: AttestorSet[];
+  conditions: AnyAllConditions[];
+}
+
+export interface ImageVerification {
+  type: 'Notary';
+  imageReferences: string[];
+  skipImageReferences: string[];
+  attestors: AttestorSet[];
+  attestations: Attestation[];
+  mutateDigest: boolean;
+  verifyDigest: boolean;
+  required: boolean;
+  useCache: boolean;
+  failureAction?: FailureAction;
+  validate?: { message?: string; deny?: { conditions: AnyAllConditions | Condition[] } };
+}
+
+export interface Rule {
+  name: string;
+  match: MatchResources;
+  exclude?: MatchResources;
+  context: ContextEntry[];
+  preconditions?: AnyAllConditions;
+  verifyImages: ImageVerification[];
+}
+
+export interface Policy {
+  apiVersion: 'kyverno.io/v1' | 'kyverno.io/v2beta1';
+  kind: 'ClusterPolicy' | 'Policy';
+  name: string;
+  /** Set for a namespaced Policy. */
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  /** Where the policy came from (file path), for messages. */
+  source: string;
+  /** SHA-256 of the policy document: part of every cache key, so an edited policy never reuses a verdict. */
+  hash: string;
+  validationFailureAction: FailureAction;
+  validationFailureActionOverrides: { action: FailureAction; namespaces: string[] }[];
+  failurePolicy: FailurePolicy;
+  timeoutSeconds: number;
+  applyRules: 'All' | 'One';
+  /** Whether autogen rules are made for pod controllers (annotation `pod-policies.kyverno.io/autogen-controllers`). */
+  autogenControllers: string[];
+  rules: Rule[];
+  /** Rules notary-gate does not run (validate, mutate, generate…): reported, never silently claimed. */
+  ignoredRules: string[];
+}
