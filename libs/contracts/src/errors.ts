@@ -11,6 +11,8 @@ export const JobErrorCodes = {
   timeout: 'TIMEOUT',
   /** No worker answered (no responders / tier unreachable). */
   tierUnavailable: 'TIER_UNAVAILABLE',
+  /** The thing asked about does not exist (unknown tag or repository): a decision, not an outage. */
+  notFound: 'NOT_FOUND',
   /** The request itself is malformed. */
   badRequest: 'BAD_REQUEST',
   /** A bug or an unexpected failure in the worker. */
@@ -24,9 +26,9 @@ export interface JobError {
   message: string;
 }
 
-/** Every code means "could not decide"; none of them is a verdict. */
+/** True for "could not decide" (outages, timeouts, bugs); false for definite answers about the input. */
 export function isInconclusive(code: JobErrorCode): boolean {
-  return code !== JobErrorCodes.badRequest;
+  return code !== JobErrorCodes.badRequest && code !== JobErrorCodes.notFound;
 }
 
 /** The error a jobs port throws; carries its code across NATS and in-process alike. */

@@ -89,7 +89,12 @@ export interface EvaluateRequest {
 export interface AttestationVerdict {
   index: number;
   passed: boolean;
-  /** Why it failed (Kyverno's wording), when it did. */
+  /**
+   * Why it failed, when it did: `payload` when the attestation could not be
+   * read (Kyverno reports these as-is), `conditions` when its conditions are
+   * false or cannot be evaluated (reported with the entry path).
+   */
+  failure?: 'payload' | 'conditions';
   message?: string;
 }
 

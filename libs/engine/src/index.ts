@@ -1,0 +1,4 @@
+// libs/engine — the orchestrator: policies + resource → jobs through a port under a deadline → verdict.
+export { evaluateAdmission, timeoutSeconds, DEADLINE_MARGIN_MS, DeadlineExceeded } from './evaluate-admission';
+export { decide, ruleAction, effectiveFailurePolicy } from './verdict';
+export type { AdmissionInput, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

@@ -1,0 +1,40 @@
+/**
+ * The jobs of one admission request: identical jobs (same image, same trust
+ * anchors) are asked once, and every job carries the request's deadline.
+ */
+import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
+
+export class RequestJobs {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly port: JobsPort,
+    private readonly deadline: number,
+    private readonly requestId: string,
+  ) {}
+
+  discover(request: DiscoverRequest): Promise<DiscoverReply> {
+    return this.once(`d:${request.image}:${(request.artifactTypes ?? []).join(',')}`, () => this.port.discover(request, this.options()));
+  }
+
+  verify(request: VerifyRequest): Promise<VerifyReply> {
+    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
+  }
+
+  evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
+    // Evaluations depend on the whole context: never shared.
+    return this.port.evaluate(request, this.options());
+  }
+
+  private options() {
+    return { deadline: this.deadline, requestId: this.requestId };
+  }
+
+  private once<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const known = this.inFlight.get(key);
+    if (known) return known as Promise<T>;
+    const started = run();
+    this.inFlight.set(key, started);
+    return started;
+  }
+}

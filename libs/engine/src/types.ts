@@ -1,0 +1,58 @@
+/**
+ * The engine's inputs and its verdict. Rule results use Kyverno's vocabulary:
+ * pass / fail / warn / error / skip.
+ */
+import type { AdmissionRequest, JsonPatchOperation } from '@notary-gate/admission';
+import type { JobsPort } from '@notary-gate/contracts';
+import type { Policy } from '@notary-gate/policy';
+
+export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
+
+export interface RuleResult {
+  policy: string;
+  rule: string;
+  status: RuleStatus;
+  message: string;
+  /** The image this response is about (Kyverno's image string), when any. */
+  image?: string;
+  /** Kyverno emits a warning for fail/error/warn responses and skipImageReferences skips. */
+  warn?: boolean;
+}
+
+export interface Verdict {
+  allowed: boolean;
+  /** Kyverno's denial message when denied, else null. */
+  message: string | null;
+  /** JSONPatch for an allowed request (annotations first, then digest pins). */
+  patch: JsonPatchOperation[];
+  warnings: string[];
+  results: RuleResult[];
+}
+
+/** A ConfigMap as `context` entries see it: `{data, metadata}`. */
+export interface ConfigMapData {
+  data: Record<string, string>;
+  metadata: Record<string, unknown>;
+}
+
+/** Where `configMap` context entries come from (the Kubernetes API, or manifests given to the CLI). */
+export interface ConfigMapSource {
+  /** null when the ConfigMap does not exist; throws when the source cannot be read. */
+  get(namespace: string, name: string): Promise<ConfigMapData | null>;
+}
+
+export interface EngineOptions {
+  jobs: JobsPort;
+  configMaps: ConfigMapSource;
+  /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
+  deadline?: number;
+  requestId?: string;
+  /** Notation's per-artifact signature limit; Kyverno uses 10. */
+  maxSignatureAttempts?: number;
+  now?: () => number;
+}
+
+export interface AdmissionInput {
+  request: AdmissionRequest;
+  policies: Policy[];
+}
