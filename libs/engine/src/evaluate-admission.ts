@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdmissionRequest, KubernetesObject } from '@notary-gate/admission';
 import { extractImages, verifyImagesAnnotationPatches } from '@notary-gate/admission';
 import type { Policy, ResourceFacts } from '@notary-gate/policy';
+import { createJmespath } from '@notary-gate/policy';
 import { runPolicy, type PolicyRun } from './policy-runner';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
@@ -39,9 +40,10 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
   const deadline = options.deadline ?? now() + timeoutSeconds(policies) * 1000 - DEADLINE_MARGIN_MS;
   const jobs = new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID());
   const context = baseContext(request, images);
+  const jmespath = createJmespath({ now: () => new Date(now()) });
   const work = Promise.all(
     policies.map((policy) =>
-      runPolicy({ policy, request, facts, images, baseContext: context, jobs, configMaps: options.configMaps, maxSignatureAttempts: options.maxSignatureAttempts ?? 10 }),
+      runPolicy({ policy, request, facts, images, baseContext: context, jobs, configMaps: options.configMaps, maxSignatureAttempts: options.maxSignatureAttempts ?? 10, jmespath }),
     ),
   );
 

@@ -4,8 +4,8 @@
  */
 import type { AdmissionRequest, ContainerImage, JsonPatchOperation, ScopedImageStatus } from '@notary-gate/admission';
 import { digestPatch } from '@notary-gate/admission';
-import type { ImageVerification, Policy, ResourceFacts, Rule } from '@notary-gate/policy';
-import { evaluateAnyAllConditions, ruleApplies, rulesWithAutogen, substituteVariables, wildcardMatchAny } from '@notary-gate/policy';
+import type { ImageVerification, Jmespath, Policy, ResourceFacts, Rule } from '@notary-gate/policy';
+import { evaluateConditions, ruleApplies, rulesWithAutogen, substituteVariables, wildcardMatchAny } from '@notary-gate/policy';
 import { verifyImage, type ImageResponse } from './image-verifier';
 import type { RequestJobs } from './request-jobs';
 import { loadContextEntries, RuleContextError } from './rule-context';
@@ -26,6 +26,7 @@ export interface PolicyRunInput {
   jobs: RequestJobs;
   configMaps: ConfigMapSource;
   maxSignatureAttempts: number;
+  jmespath: Jmespath;
 }
 
 export async function runPolicy(input: PolicyRunInput): Promise<PolicyRun> {
@@ -53,7 +54,7 @@ async function runRule(rule: Rule, input: PolicyRunInput, run: PolicyRun): Promi
 
   let context: Record<string, unknown>;
   try {
-    context = await loadContextEntries(rule.context, input.baseContext, policy, input.configMaps);
+    context = await loadContextEntries(rule.context, input.baseContext, policy, input.configMaps, input.jmespath);
   } catch (error) {
     if (!(error instanceof RuleContextError)) throw error;
     run.results.push(result('error', error.message, { warn: true }));
@@ -61,9 +62,16 @@ async function runRule(rule: Rule, input: PolicyRunInput, run: PolicyRun): Promi
   }
 
   if (rule.preconditions) {
-    const evaluation = evaluateAnyAllConditions(rule.preconditions, context);
+    let evaluation;
+    try {
+      // Kyverno's preconditions resolver reads an unresolved variable as "".
+      evaluation = evaluateConditions(rule.preconditions, context, { jmespath: input.jmespath, onUnresolved: 'empty-string' });
+    } catch (error) {
+      run.results.push(result('error', `failed to evaluate preconditions: ${(error as Error).message}`, { warn: true }));
+      return true;
+    }
     if (!evaluation.passed) {
-      run.results.push(result('skip', `preconditions not met; ${evaluation.message ?? ''}`.trim()));
+      run.results.push(result('skip', `preconditions not met; ${evaluation.message}`.trim()));
       return true;
     }
   }
@@ -71,7 +79,7 @@ async function runRule(rule: Rule, input: PolicyRunInput, run: PolicyRun): Promi
   // Variables everywhere except the conditions that run against attestation payloads.
   let entries: ImageVerification[];
   try {
-    entries = rule.verifyImages.map((entry) => substituteEntry(entry, context));
+    entries = rule.verifyImages.map((entry) => substituteEntry(entry, context, input.jmespath));
   } catch (error) {
     run.results.push(result('error', `failed to substitute variables: ${(error as Error).message}`, { warn: true }));
     return true;
@@ -112,13 +120,13 @@ function annotationStatus(status: RuleResult['status']): ScopedImageStatus['stat
   return status === 'pass' ? 'pass' : status === 'skip' || status === 'warn' ? 'skip' : 'fail';
 }
 
-function substituteEntry(entry: ImageVerification, context: Record<string, unknown>): ImageVerification {
+function substituteEntry(entry: ImageVerification, context: Record<string, unknown>, jmespath: Jmespath): ImageVerification {
   const { attestations, validate, ...rest } = entry;
-  const substituted = substituteVariables(rest, context) as Omit<ImageVerification, 'attestations' | 'validate'>;
+  const substituted = substituteVariables(rest, context, { jmespath }) as Omit<ImageVerification, 'attestations' | 'validate'>;
   return {
     ...substituted,
     attestations: attestations.map(({ conditions, ...attestation }) => ({
-      ...(substituteVariables(attestation, context) as Omit<typeof attestation, never>),
+      ...(substituteVariables(attestation, context, { jmespath }) as Omit<typeof attestation, never>),
       conditions,
     })),
     ...(validate

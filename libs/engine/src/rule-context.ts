@@ -6,7 +6,8 @@
 import type { AdmissionRequest, ContainerImage } from '@notary-gate/admission';
 import { imagesContext } from '@notary-gate/admission';
 import type { ContextEntry, Policy } from '@notary-gate/policy';
-import { searchJmespath, substituteVariables } from '@notary-gate/policy';
+import type { Jmespath } from '@notary-gate/policy';
+import { substituteVariables } from '@notary-gate/policy';
 import type { ConfigMapSource } from './types';
 
 export class RuleContextError extends Error {
@@ -40,12 +41,13 @@ export async function loadContextEntries(
   base: Record<string, unknown>,
   policy: Pick<Policy, 'kind' | 'namespace'>,
   configMaps: ConfigMapSource,
+  jmespath: Jmespath,
 ): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = { ...base };
   for (const entry of entries) {
     if ('configMap' in entry) {
-      const name = String(substitute(entry.configMap.name, context, entry.name));
-      let namespace = String(substitute(entry.configMap.namespace ?? '', context, entry.name));
+      const name = String(substitute(entry.configMap.name, context, entry.name, jmespath));
+      let namespace = String(substitute(entry.configMap.namespace ?? '', context, entry.name, jmespath));
       // Kyverno: empty → `default` for a ClusterPolicy, the policy's own namespace for a Policy.
       if (namespace === '') namespace = policy.kind === 'Policy' ? (policy.namespace ?? 'default') : 'default';
       if (policy.kind === 'Policy' && policy.namespace && namespace !== policy.namespace) {
@@ -63,10 +65,10 @@ export async function loadContextEntries(
       context[entry.name] = { data: configMap.data, metadata: configMap.metadata };
     } else {
       const { value, jmesPath, default: fallback } = entry.variable;
-      let result: unknown = value === undefined ? undefined : substitute(value, context, entry.name);
+      let result: unknown = value === undefined ? undefined : substitute(value, context, entry.name, jmespath);
       if (jmesPath !== undefined) {
         try {
-          result = searchJmespath(String(substitute(jmesPath, context, entry.name)), result === undefined ? context : result);
+          result = jmespath.search(String(substitute(jmesPath, context, entry.name, jmespath)), result === undefined ? context : result);
         } catch (error) {
           if (fallback === undefined) throw new RuleContextError(`failed to load context: failed to evaluate variable ${entry.name}: ${(error as Error).message}`);
           result = undefined;
@@ -78,9 +80,9 @@ export async function loadContextEntries(
   return context;
 }
 
-function substitute(value: unknown, context: Record<string, unknown>, entryName: string): unknown {
+function substitute(value: unknown, context: Record<string, unknown>, entryName: string, jmespath: Jmespath): unknown {
   try {
-    return substituteVariables(value, context);
+    return substituteVariables(value, context, { jmespath });
   } catch (error) {
     throw new RuleContextError(`failed to load context: failed to substitute variables in context entry ${entryName}: ${(error as Error).message}`);
   }

@@ -1,16 +1,56 @@
-// libs/policy — Kyverno policy semantics: model, matching, variables, JMESPath, operators (plain TypeScript).
-// [model]
+// libs/policy — Kyverno policy semantics: wildcards, operators, conditions, variables, JMESPath
+// (plain TypeScript: no Nest, NATS or Redis; no notary imports).
+
+// [errors]
+export { PolicyError, JmespathNotFoundError, JmespathFunctionError, VariableResolutionError } from './errors';
+export type { PolicyErrorCode } from './errors';
+
+// [wildcard]
+export { wildcardMatch, wildcardMatchAny } from './wildcard';
+
+// [operators]
+export { CONDITION_OPERATORS, DEPRECATED_OPERATORS, isKnownOperator, resolveOperator } from './operators/names';
+export type { ConditionOperator } from './operators/names';
+export { evaluateOperator } from './operators/evaluate';
+
+// [conditions]
+export { evaluateConditions, evaluateCondition, validateConditions } from './conditions';
+export type {
+  Condition,
+  AnyAllConditions,
+  Conditions,
+  ConditionsResult,
+  EvaluateConditionsOptions,
+  ConditionIssue,
+} from './conditions';
+
+// [variables]
+export { substituteVariables, substituteString } from './variables/substitute';
+export type { SubstitutionOptions } from './variables/substitute';
+
+// [jmespath]
+export { createJmespath } from './jmespath';
+export type { Jmespath, JmespathOptions } from './jmespath';
+export { normalizeImage } from './jmespath/functions/image';
+export { decodeX509 } from './jmespath/functions/x509';
+
+// [values] Go / Kubernetes value semantics reused by other libs
+export { parseQuantity, compareQuantities, formatQuantity } from './values/quantity';
+export type { Quantity, QuantityFormat } from './values/quantity';
+export { parseGoDuration, formatGoDuration } from './values/duration';
+export { goSprint, formatGoFloat } from './values/go-format';
+export { parseSemver, compareSemver, parseSemverRange } from './values/semver';
+
+// [model] Kyverno ClusterPolicy / Policy documents: loading, matching, autogen
 export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLLERS, type LoadedDocuments } from './model/parse';
-export { PolicyError } from './model/errors';
+export { PolicyDocumentError } from './model/errors';
 export { ruleApplies, kindMatches, selectorMatches, type ResourceFacts } from './model/match';
 export { rulesWithAutogen } from './model/autogen';
 export type {
-  AnyAllConditions,
   Attestation,
   Attestor,
   AttestorSet,
   CertificateAttestor,
-  Condition,
   ConfigMapContextEntry,
   ContextEntry,
   FailureAction,
@@ -24,6 +64,3 @@ export type {
   Rule,
   VariableContextEntry,
 } from './model/types';
-export { wildcardMatch, wildcardMatchAny } from './wildcard';
-export { isKnownOperator } from './operators/names';
-// [variables, jmespath, conditions] — exports of the expression engine below.

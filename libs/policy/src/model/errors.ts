@@ -1,13 +1,14 @@
-/** A policy that cannot be used, with where (file, YAML path) and why. */
-export class PolicyError extends Error {
-  override readonly name = 'PolicyError';
-  readonly code = 'ERR_POLICY_INVALID';
+import { PolicyError } from '../errors';
+
+/** A policy document that cannot be used, with where (file, YAML path) and why. */
+export class PolicyDocumentError extends PolicyError {
+  override readonly name = 'PolicyDocumentError';
   constructor(
     readonly source: string,
     /** YAML path inside the document, e.g. `spec.rules[0].verifyImages[0].attestors[0].count`. */
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${source}: ${path ? `${path}: ` : ''}${reason}`);
+    super('ERR_POLICY_INVALID', `${source}: ${path ? `${path}: ` : ''}${reason}`);
   }
 }

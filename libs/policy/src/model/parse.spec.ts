@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicyDocuments } from './parse';
-import { PolicyError } from './errors';
+import { PolicyDocumentError } from './errors';
 import { rulesWithAutogen } from './autogen';
 import { ruleApplies, type ResourceFacts } from './match';
 
@@ -33,14 +33,14 @@ const attestors = `          attestors:
                     cert: 'PEM'
 `;
 
-function errorOf(text: string): PolicyError {
+function errorOf(text: string): PolicyDocumentError {
   try {
     parsePolicyDocuments(text, 'policy.yaml');
   } catch (error) {
-    if (error instanceof PolicyError) return error;
+    if (error instanceof PolicyDocumentError) return error;
     throw error;
   }
-  throw new Error('expected a PolicyError');
+  throw new Error('expected a PolicyDocumentError');
 }
 
 describe('parsePolicyDocuments', () => {

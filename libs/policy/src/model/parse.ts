@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { isKnownOperator } from '../operators/names';
-import { PolicyError } from './errors';
+import { PolicyDocumentError } from './errors';
 import { Node } from './reader';
 import type {
   AnyAllConditions,
@@ -43,7 +43,7 @@ export function parsePolicyDocuments(text: string, source: string): LoadedDocume
   list.forEach((document, index) => {
     if (document.errors.length > 0) {
       const first = document.errors[0]!;
-      throw new PolicyError(source, `document ${index + 1}`, `invalid YAML: ${first.message.split('\n')[0]}`);
+      throw new PolicyDocumentError(source, `document ${index + 1}`, `invalid YAML: ${first.message.split('\n')[0]}`);
     }
     const data: unknown = document.toJS({ maxAliasCount: 100 });
     if (data === null || data === undefined) return;

@@ -2,7 +2,7 @@
  * A cursor over untyped YAML data that knows its path, so every validation
  * error says where it happened (`spec.rules[0].verifyImages[0].type: …`).
  */
-import { PolicyError } from './errors';
+import { PolicyDocumentError } from './errors';
 
 export class Node {
   constructor(
@@ -12,7 +12,7 @@ export class Node {
   ) {}
 
   fail(reason: string): never {
-    throw new PolicyError(this.source, this.path, reason);
+    throw new PolicyDocumentError(this.source, this.path, reason);
   }
 
   get present(): boolean {

@@ -7,18 +7,9 @@
 export type FailureAction = 'Audit' | 'Enforce';
 export type FailurePolicy = 'Fail' | 'Ignore';
 
-/** A condition as written in a policy; key and value may hold `{{ }}` variables. */
-export interface Condition {
-  key: unknown;
-  operator: string;
-  value?: unknown;
-  message?: string;
-}
+import type { AnyAllConditions, Condition } from '../conditions';
 
-export interface AnyAllConditions {
-  any?: Condition[];
-  all?: Condition[];
-}
+export type { AnyAllConditions, Condition };
 
 export interface ResourceDescription {
   kinds?: string[];
