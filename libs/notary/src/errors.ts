@@ -41,6 +41,7 @@ export type NotaryErrorCode =
   | 'ERR_TOO_MANY_SIGNATURES'
   | 'ERR_VERIFICATION_FAILED' // every signature tried failed
   | 'ERR_SIGNATURE_MANIFEST_INVALID'
+  | 'ERR_SIGNATURE_RETRIEVAL' // the registry refused or mangled what signature listing/reading needs (404, 401/403, bad answer)
   | 'ERR_DIGEST_MISMATCH'
   // signing
   | 'ERR_SIGNER_INVALID'

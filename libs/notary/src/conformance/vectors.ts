@@ -1,0 +1,66 @@
+/**
+ * Test-only access to the shared Notary Project vectors
+ * (`vectors/notation-go/cases.json`, `vectors/notation-cli/expected.json`).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The shared vectors folder, beside the repository (`/work/shared/vectors` next to `/work/main`). */
+export const VECTORS_DIR = resolve(__dirname, '../../../../../shared/vectors');
+export const NOTATION_GO_DIR = join(VECTORS_DIR, 'notation-go');
+export const NOTATION_CLI_DIR = join(VECTORS_DIR, 'notation-cli');
+
+export interface ExpectedResult {
+  type: string;
+  action: string;
+  error: string | null;
+}
+
+export interface NotationGoCase {
+  id: string;
+  kind: 'oci-envelope' | 'oci-layout' | 'blob' | 'policy-validate';
+  description: string;
+  policy: string;
+  policyType?: 'oci' | 'blob';
+  truststore?: string;
+  envelope?: string;
+  signatureMediaType?: string;
+  target?: string;
+  artifactReference?: string;
+  layout?: string;
+  maxSignatureAttempts?: number;
+  blob?: string;
+  contentMediaType?: string;
+  trustPolicyName?: string;
+  userMetadata?: Record<string, string>;
+  tsaRevocation?: 'stub-ok';
+  expected: {
+    verdict: 'valid' | 'invalid' | 'policy-valid' | 'policy-invalid';
+    error: string | null;
+    verificationLevel?: string;
+    results?: ExpectedResult[];
+  };
+}
+
+export function notationGoCases(): NotationGoCase[] {
+  const document = JSON.parse(readFileSync(join(NOTATION_GO_DIR, 'cases.json'), 'utf8')) as { cases: NotationGoCase[] };
+  return document.cases;
+}
+
+export function notationGoPath(relative: string): string {
+  return join(NOTATION_GO_DIR, relative);
+}
+
+export interface NotationCliCase {
+  envelope: string;
+  trustAnchors: string[];
+  target: { mediaType: string; digest: string; size: number };
+  expected: 'valid' | 'invalid';
+  notationReason: string | null;
+  notationOutput: string;
+}
+
+export function notationCliCases(): Array<[string, NotationCliCase]> {
+  const document = JSON.parse(readFileSync(join(NOTATION_CLI_DIR, 'expected.json'), 'utf8')) as Record<string, NotationCliCase>;
+  return Object.entries(document);
+}
