@@ -132,6 +132,8 @@ export { describeCertificate } from './inspect/certificate-view';
 export { inspectArtifactSignatures, DEFAULT_MAX_INSPECTED_SIGNATURES } from './inspect/inspect-artifact';
 export type { InspectArtifactOptions, InspectedArtifact } from './inspect/inspect-artifact';
 export { envelopeMediaTypeFromFileName } from './inspect/blob-signature';
+export { collectSignatures, DEFAULT_MAX_SIGNATURES } from './inspect/collect';
+export type { CollectSignaturesOptions, CollectedSignatures } from './inspect/collect';
 export {
   renderInspectTree,
   renderBlobInspectTree,
