@@ -13,6 +13,12 @@ export const JobErrorCodes = {
   tierUnavailable: 'TIER_UNAVAILABLE',
   /** The thing asked about does not exist (unknown tag or repository): a decision, not an outage. */
   notFound: 'NOT_FOUND',
+  /**
+   * The registry answered, but with something we refuse: a digest mismatch,
+   * content over a cap, too many referrers, a malformed manifest, or access
+   * denied. A decision against the image, never a reason to fail open.
+   */
+  registryRefused: 'REGISTRY_REFUSED',
   /** The request itself is malformed. */
   badRequest: 'BAD_REQUEST',
   /** A bug or an unexpected failure in the worker. */
@@ -28,7 +34,7 @@ export interface JobError {
 
 /** True for "could not decide" (outages, timeouts, bugs); false for definite answers about the input. */
 export function isInconclusive(code: JobErrorCode): boolean {
-  return code !== JobErrorCodes.badRequest && code !== JobErrorCodes.notFound;
+  return code !== JobErrorCodes.badRequest && code !== JobErrorCodes.notFound && code !== JobErrorCodes.registryRefused;
 }
 
 /** The error a jobs port throws; carries its code across NATS and in-process alike. */

@@ -1,0 +1,8 @@
+// libs/workers — the worker functions behind notary.v1.discover / verify / evaluate: plain TypeScript
+// composing oci, notary and policy. The NATS workers, the embedded mode and the CLI all call these.
+export { RegistryAccess } from './registry-access';
+export { discoverJob } from './discover';
+export { verifyJob, type VerifyJobOptions } from './verify';
+export { evaluateJob, type EvaluateJobOptions } from './evaluate';
+export { toJobFailure, asJob } from './job-errors';
+export { createWorkers, type Workers, type WorkerOptions } from './workers';

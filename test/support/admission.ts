@@ -1,0 +1,50 @@
+/** Builders for admission requests and in-memory ConfigMap sources used by end-to-end suites. */
+import { parseAllDocuments } from 'yaml';
+import type { AdmissionRequest } from '@notary-gate/admission';
+import type { ConfigMapSource } from '@notary-gate/engine';
+
+export function podRequest(image: string, options: { name?: string; namespace?: string; uid?: string } = {}): AdmissionRequest {
+  const name = options.name ?? 'test';
+  const namespace = options.namespace ?? 'default';
+  return {
+    uid: options.uid ?? `uid-${name}`,
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    name,
+    namespace,
+    operation: 'CREATE',
+    userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
+    object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name, image }] } },
+    oldObject: null,
+  };
+}
+
+export function deploymentRequest(image: string, name = 'web', namespace = 'default'): AdmissionRequest {
+  return {
+    uid: `uid-deploy-${name}`,
+    kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+    name,
+    namespace,
+    operation: 'CREATE',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image }] } } },
+    },
+    oldObject: null,
+  };
+}
+
+/** ConfigMaps from YAML manifests, looked up by namespace/name. */
+export function configMapsFromYaml(...texts: string[]): ConfigMapSource {
+  const store = new Map<string, { data: Record<string, string>; metadata: Record<string, unknown> }>();
+  for (const text of texts) {
+    for (const document of parseAllDocuments(text)) {
+      const object = document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string }; data?: Record<string, string> } | null;
+      if (object?.kind !== 'ConfigMap' || !object.metadata?.name) continue;
+      store.set(`${object.metadata.namespace ?? 'default'}/${object.metadata.name}`, { data: object.data ?? {}, metadata: object.metadata });
+    }
+  }
+  return { get: async (namespace, name) => store.get(`${namespace}/${name}`) ?? null };
+}
