@@ -46,6 +46,15 @@ export type {
   ExtendedKeyUsageName,
 } from './x509/builder';
 // [envelope]
+export { verifyEnvelope, parseEnvelope, isEnvelopeMediaType, ENVELOPE_MEDIA_TYPES } from './envelope/envelope';
+export { PARSE_ERROR_PREFIX } from './envelope/failure';
+export type { EnvelopeFailurePhase } from './envelope/failure';
+export { HEADER as NOTARY_HEADERS } from './envelope/codec';
+export { JWS_MEDIA_TYPE } from './envelope/jws';
+export { COSE_MEDIA_TYPE } from './envelope/cose';
+export { signEnvelope, prepareEnvelope } from './envelope/sign';
+export type { SignEnvelopeOptions, PreparedEnvelope, EnvelopeFormat } from './envelope/sign';
+export { buildPayload } from './envelope/payload';
 // [timestamp]
 export { parseTimestampToken, parseSignedToken, readTstInfo, OID_TST_INFO } from './timestamp/token';
 export type { TimestampToken, SignedToken, CmsSignerInfo, CmsAttribute } from './timestamp/token';

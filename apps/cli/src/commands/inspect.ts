@@ -1,0 +1,56 @@
+/**
+ * `notary-gate inspect <ref> [-o tree|json] [--style seed|notation] [--max-signatures N]`:
+ * every Notary signature of the artifact as `notation inspect` shows it (seed §1),
+ * without verifying anything.
+ */
+import type { Command } from 'commander';
+import { inspectArtifactSignatures, renderInspectJson, renderInspectTree, skippedWarnings, SKIPPED_SIGNATURES_MESSAGE } from '@notary-gate/notary';
+import type { CliContext } from '../support/context';
+import { CommandFailed, UsageError } from '../support/errors';
+import { parseOutputFormat, withNewline } from '../support/output-format';
+import { addRegistryOptions, openTarget, type RegistryFlags } from '../support/target';
+
+interface InspectFlags extends RegistryFlags {
+  output: string;
+  style: string;
+  maxSignatures: string;
+}
+
+const STYLES = ['seed', 'notation'] as const;
+/** notation's default `--max-signatures`. */
+const DEFAULT_MAX_SIGNATURES = 100;
+
+export function registerInspectCommand(program: Command, context: CliContext): void {
+  const command = program
+    .command('inspect')
+    .description('Show the Notary signatures of an artifact (as `notation inspect`)')
+    .argument('<reference>', 'artifact reference: registry/repository[:tag|@digest] or oci-layout:<dir>[:tag|@digest]')
+    .option('-o, --output <format>', 'output format: tree or json', 'tree')
+    .option('--style <style>', 'tree field names: seed (the seed document) or notation (notation v1.3)', 'seed')
+    .option('--max-signatures <n>', 'most signatures to show', String(DEFAULT_MAX_SIGNATURES));
+  addRegistryOptions(command).action((reference: string, flags: InspectFlags) => inspect(reference, flags, context));
+}
+
+async function inspect(reference: string, flags: InspectFlags, context: CliContext): Promise<void> {
+  const format = parseOutputFormat(flags.output);
+  if (!(STYLES as readonly string[]).includes(flags.style)) throw new UsageError(`invalid --style "${flags.style}": use seed or notation`);
+  const style = flags.style as (typeof STYLES)[number];
+  const maxSignatures = Number(flags.maxSignatures);
+  if (!/^\d+$/.test(flags.maxSignatures) || maxSignatures < 1) {
+    throw new UsageError(`invalid --max-signatures "${flags.maxSignatures}": expected a positive integer`);
+  }
+  const target = await openTarget(reference, flags, context);
+  try {
+    const { outcomes, truncated } = await inspectArtifactSignatures(target.repository, target.descriptor, { maxSignatures });
+    const warnings = skippedWarnings(outcomes);
+    for (const warning of warnings) context.stderr.write(`${warning}\n`);
+    context.stdout.write(
+      format === 'json' ? withNewline(renderInspectJson(target.descriptor.mediaType, outcomes)) : renderInspectTree(target.digestReference, outcomes, { style }),
+    );
+    // notation's ErrorExceedMaxSignatures wording.
+    if (truncated) throw new CommandFailed(`exceeded configured limit of max signatures ${maxSignatures} to examine`);
+    if (warnings.length > 0) throw new CommandFailed(SKIPPED_SIGNATURES_MESSAGE);
+  } finally {
+    await target.close();
+  }
+}

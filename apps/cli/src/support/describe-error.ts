@@ -1,0 +1,49 @@
+/**
+ * Maps any error a command throws to its exit status and one-line message:
+ * bad input (2) is kept apart from a decided failure (1) and from "could not
+ * decide" (3: the registry was unreachable, timed out, rate limited or
+ * failing) — an outage is never reported as a bad signature (STYLE.md §5).
+ */
+import { isOciError, type OciErrorCode } from '@notary-gate/oci';
+import { isNotaryError, type NotaryErrorCode } from '@notary-gate/notary';
+import { CommandFailed, ExitStatus, UsageError } from './errors';
+
+/** OCI errors caused by what the user typed or pointed at. */
+const OCI_INPUT_CODES: ReadonlySet<OciErrorCode> = new Set<OciErrorCode>([
+  'ERR_INVALID_REFERENCE',
+  'ERR_INVALID_DIGEST',
+  'ERR_CONFIG_INVALID',
+  'ERR_INSECURE_REFUSED',
+  'ERR_LAYOUT_INVALID',
+]);
+
+/** Notary errors caused by the options given (metadata, keys, trust configuration). */
+const NOTARY_INPUT_CODES: ReadonlySet<NotaryErrorCode> = new Set<NotaryErrorCode>([
+  'ERR_USER_METADATA',
+  'ERR_SIGNER_INVALID',
+  'ERR_TRUST_POLICY',
+  'ERR_TRUST_STORE',
+  'ERR_NO_APPLICABLE_POLICY',
+]);
+
+export interface ErrorReport {
+  status: ExitStatus;
+  message: string;
+}
+
+export function describeError(error: unknown): ErrorReport {
+  if (error instanceof UsageError) return { status: ExitStatus.usage, message: error.message };
+  if (error instanceof CommandFailed) return { status: ExitStatus.failed, message: error.message };
+  if (isOciError(error)) {
+    if (error.inconclusive) return { status: ExitStatus.inconclusive, message: `registry unavailable: ${error.message}` };
+    if (error.code === 'ERR_INSECURE_REFUSED' && error.registry !== undefined) {
+      return { status: ExitStatus.usage, message: `${error.message} (to allow it, pass --insecure-registry ${error.registry})` };
+    }
+    return { status: OCI_INPUT_CODES.has(error.code) ? ExitStatus.usage : ExitStatus.failed, message: error.message };
+  }
+  if (isNotaryError(error)) {
+    if (error.inconclusive) return { status: ExitStatus.inconclusive, message: `could not decide: ${error.message}` };
+    return { status: NOTARY_INPUT_CODES.has(error.code) ? ExitStatus.usage : ExitStatus.failed, message: error.message };
+  }
+  return { status: ExitStatus.failed, message: error instanceof Error ? error.message : String(error) };
+}
