@@ -1,7 +1,7 @@
 /** Builders for admission requests and in-memory ConfigMap sources used by end-to-end suites. */
 import { parseAllDocuments } from 'yaml';
 import type { AdmissionRequest } from '@notary-gate/admission';
-import type { ConfigMapSource } from '@notary-gate/engine';
+import { staticConfigMaps, type ConfigMapSource } from '@notary-gate/engine';
 
 export function podRequest(image: string, options: { name?: string; namespace?: string; uid?: string } = {}): AdmissionRequest {
   const name = options.name ?? 'test';
@@ -38,13 +38,5 @@ export function deploymentRequest(image: string, name = 'web', namespace = 'defa
 
 /** ConfigMaps from YAML manifests, looked up by namespace/name. */
 export function configMapsFromYaml(...texts: string[]): ConfigMapSource {
-  const store = new Map<string, { data: Record<string, string>; metadata: Record<string, unknown> }>();
-  for (const text of texts) {
-    for (const document of parseAllDocuments(text)) {
-      const object = document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string }; data?: Record<string, string> } | null;
-      if (object?.kind !== 'ConfigMap' || !object.metadata?.name) continue;
-      store.set(`${object.metadata.namespace ?? 'default'}/${object.metadata.name}`, { data: object.data ?? {}, metadata: object.metadata });
-    }
-  }
-  return { get: async (namespace, name) => store.get(`${namespace}/${name}`) ?? null };
+  return staticConfigMaps(texts.flatMap((text) => parseAllDocuments(text).map((document) => document.toJS() as unknown)));
 }

@@ -1,4 +1,5 @@
 // libs/engine — the orchestrator: policies + resource → jobs through a port under a deadline → verdict.
 export { evaluateAdmission, timeoutSeconds, DEADLINE_MARGIN_MS, DeadlineExceeded } from './evaluate-admission';
 export { decide, ruleAction, effectiveFailurePolicy } from './verdict';
+export { staticConfigMaps } from './config-maps';
 export type { AdmissionInput, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

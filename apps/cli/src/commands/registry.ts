@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../support/context';
+import { registerApplyCommand } from './apply';
 import { registerAttachCommand } from './attach';
 import { registerCertCommand } from './cert';
 import { registerDiscoverCommand } from './discover';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSignCommand,
   registerAttachCommand,
   registerCertCommand,
+  registerApplyCommand,
 ];

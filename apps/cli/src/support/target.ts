@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadDockerConfig, openRepository, parseAnyReference, type AnyReference, type Descriptor, type OciRepository } from '@notary-gate/oci';
+import { loadDockerConfig, openRepository, parseAnyReference, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
 import { collect } from './key-value';
@@ -50,21 +50,26 @@ export async function openReference(
   context: CliContext,
 ): Promise<{ repository: OciRepository; reference: AnyReference; close(): Promise<void> }> {
   const parsed = typeof reference === 'string' ? parseAnyReference(reference) : reference;
-  for (const host of flags.insecureRegistry) {
-    if (!HOST_PORT.test(host)) throw new UsageError(`invalid --insecure-registry "${host}": expected HOST[:PORT]`);
-  }
   if (parsed.kind === 'oci-layout' && !existsSync(parsed.path)) {
     throw new UsageError(`OCI layout directory "${parsed.path}" does not exist`);
+  }
+  return openRepository(parsed, await registryClientOptions(flags, context, parsed.kind === 'registry'));
+}
+
+/** Registry client options from the shared flags: insecure registries, docker config credentials, warnings to stderr. */
+export async function registryClientOptions(flags: RegistryFlags, context: CliContext, withCredentials = true): Promise<RegistryClientOptions> {
+  for (const host of flags.insecureRegistry) {
+    if (!HOST_PORT.test(host)) throw new UsageError(`invalid --insecure-registry "${host}": expected HOST[:PORT]`);
   }
   if (flags.dockerConfig !== undefined && !existsSync(flags.dockerConfig)) {
     throw new UsageError(`cannot read docker config "${flags.dockerConfig}": no such file`);
   }
-  const credentials = parsed.kind === 'registry' ? await loadDockerConfig(flags.dockerConfig ?? context.environment.dockerConfigPath) : undefined;
-  return openRepository(parsed, {
+  const credentials = withCredentials ? await loadDockerConfig(flags.dockerConfig ?? context.environment.dockerConfigPath) : undefined;
+  return {
     insecureRegistries: flags.insecureRegistry,
     ...(credentials ? { credentials } : {}),
     onWarning: (message) => void context.stderr.write(`Warning: ${message}\n`),
-  });
+  };
 }
 
 /** Opens the reference's repository and resolves the reference to its manifest. */
