@@ -15,7 +15,7 @@ const restrict = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'bin/**', '*.js', '*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'bin/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -28,11 +28,13 @@ export default tseslint.config(
   restrict(['libs/policy/**/*.ts'], [...framework, { group: ['@notary-gate/notary', '@notary-gate/oci', '@notary-gate/engine', '@notary-gate/admission'], message: 'Policy semantics know no crypto and no registry.' }]),
   restrict(['libs/admission/**/*.ts'], [...framework, { group: ['@notary-gate/notary', '@notary-gate/engine'], message: 'admission formats requests and verdicts only.' }]),
   restrict(['libs/engine/**/*.ts'], [...framework, { group: ['@notary-gate/notary', '@notary-gate/oci'], message: 'The engine asks workers through the jobs port; it verifies nothing itself.' }]),
+  restrict(['libs/cache/**/*.ts', 'libs/messaging/**/*.ts'], [{ group: ['@notary-gate/oci', '@notary-gate/notary', '@notary-gate/policy', '@notary-gate/admission', '@notary-gate/engine', '@notary-gate/workers', '**/apps/**'], message: 'cache and messaging depend only on contracts (DESIGN.md).' }]),
+  restrict(['libs/workers/**/*.ts'], [{ group: ['@nestjs/*', 'nats', 'ioredis', '@notary-gate/messaging', '@notary-gate/engine', '@notary-gate/admission', '**/apps/**'], message: 'Worker functions compose oci, notary and policy; they know no transport and no orchestration.' }]),
   restrict(['libs/contracts/**/*.ts'], [{ group: ['@notary-gate/*', '**/libs/**', '**/apps/**'], message: 'contracts imports nothing of ours.' }]),
   restrict(['apps/gateway/**/*.ts'], [{ group: ['@notary-gate/notary', '**/apps/signature-verifier/**', '**/apps/discovery/**', '**/apps/attestation-evaluator/**'], message: 'The gateway verifies nothing itself and imports no worker.' }]),
   {
     // The one place allowed to read the environment, and test support.
-    files: ['apps/**/config/**/*.ts', 'apps/**/config.ts', 'test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
+    files: ['apps/**/config/**/*.ts', 'apps/**/config.ts', 'apps/cli/src/support/config.ts', 'test/**/*.ts', '**/*.spec.ts', '**/test-support.ts', '**/testing/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -1,4 +1,4 @@
-import { Encoder, Tag } from 'cbor-x';
+import { Encoder, Tag, decode as cborXDecode } from 'cbor-x';
 import { CborError, CborTag, decodeItem, decodeSingle, encodeCbor } from './cbor';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -26,6 +26,14 @@ describe('CBOR decoding', () => {
     const untagged = new Encoder().encode(1700000000);
     expect(decodeSingle(Buffer.from(tagged))).toEqual(new CborTag(1, 1700000000));
     expect(decodeSingle(Buffer.from(untagged))).toBe(1700000000);
+  });
+
+  it('keeps tag 0 apart from tag 1, which cbor-x cannot (both become a Date)', () => {
+    const tag1 = hex('c1 1a 640ffbe2');
+    const tag0 = Buffer.concat([hex('c0 74'), Buffer.from('2023-03-14T04:45:22Z')]);
+    expect(cborXDecode(tag1)).toEqual(cborXDecode(tag0)); // why notation's "only Tag `1`" rule needs our decoder
+    expect(decodeSingle(tag1)).toEqual(new CborTag(1, 1678769122));
+    expect(decodeSingle(tag0)).toEqual(new CborTag(0, '2023-03-14T04:45:22Z'));
   });
 
   it('decodes what cbor-x encodes', () => {

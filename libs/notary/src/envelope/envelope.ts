@@ -31,7 +31,7 @@ function toBuffer(bytes: Buffer | Uint8Array): Buffer {
   throw new TypeError('envelope bytes must be a Buffer or Uint8Array');
 }
 
-/** notation-go treats any error it did not expect as "verification inconclusive". */
+/** notation-go treats any error it did not expect as "verification inconclusive" (never a crash, never a pass). */
 function guard<T>(run: () => T): T {
   try {
     return run();
@@ -53,9 +53,10 @@ function guard<T>(run: () => T): T {
  * against now, certificate validity, timestamps, revocation, plugins.
  */
 export function verifyEnvelope(bytes: Buffer | Uint8Array, mediaType: string): EnvelopeContent {
+  const input = toBuffer(bytes);
   return guard(() => {
     const codec = codecFor(mediaType);
-    const parsed = codec.parse(toBuffer(bytes));
+    const parsed = codec.parse(input);
     codec.verifySignature(parsed);
     const decoded = codec.content(parsed);
     checkCriticalHeaders(decoded);
@@ -75,9 +76,10 @@ export function verifyEnvelope(bytes: Buffer | Uint8Array, mediaType: string): E
  * content-type check do not. Never trust what this returns.
  */
 export function parseEnvelope(bytes: Buffer | Uint8Array, mediaType: string): EnvelopeContent {
+  const input = toBuffer(bytes);
   return guard(() => {
     const codec = codecFor(mediaType);
-    const parsed = codec.parse(toBuffer(bytes));
+    const parsed = codec.parse(input);
     return completeContent(codec.content(parsed));
   });
 }

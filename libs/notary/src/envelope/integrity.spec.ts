@@ -381,3 +381,14 @@ describe('COSE integrity', () => {
     expect(content.signerInfo.signedAttributes.signingTime.date).toEqual(SIGNING_TIME);
   });
 });
+
+describe('API misuse', () => {
+  it('throws TypeError for bytes that are not a Buffer or Uint8Array', () => {
+    expect(() => verifyEnvelope('{}' as never, JWS)).toThrow(TypeError);
+    expect(() => parseEnvelope(undefined as never, COSE)).toThrow(TypeError);
+  });
+
+  it('accepts a plain Uint8Array', () => {
+    expect(verifyEnvelope(new Uint8Array(validCose()), COSE).mediaType).toBe(COSE);
+  });
+});
