@@ -1,0 +1,111 @@
+/**
+ * The transport module. `forRoot` gives the engine its `JOBS_PORT`: over NATS
+ * when `natsUrl` is set, in-process around the worker functions otherwise —
+ * the same engine, other providers. `forWorker` mounts the NATS handlers of a
+ * worker role around the same functions (start the transport with
+ * `natsWorkerOptions`).
+ */
+import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { Subjects, type Subject } from '@notary-gate/contracts';
+import { InProcessJobsPort } from './in-process-jobs-port';
+import type { JobHandlers } from './job-handlers';
+import { MessagingHealth } from './messaging-health';
+import { NatsJobsPort } from './nats-jobs-port';
+import { NatsLink } from './nats-link';
+import { JOB_CONTROLLERS } from './rpc/job-controllers';
+import { checkSubjectPrefix, handlerName } from './subject-names';
+import { JOB_HANDLERS, JOBS_PORT } from './tokens';
+
+export interface MessagingModuleOptions {
+  /** NATS server(s). Set: jobs go over NATS. Unset: in-process (then `handlers` or `imports` are required). */
+  natsUrl?: string;
+  /** Namespace for all subjects (`<prefix>.notary.v1.verify`); workers must use the same. */
+  subjectPrefix?: string;
+  /** NATS connection name (shown by the server). */
+  connectionName?: string;
+  /** Pause between NATS reconnect attempts; default 1000 ms. */
+  reconnectTimeWaitMs?: number;
+  /** In-process mode: the worker functions. */
+  handlers?: JobHandlers;
+  /** In-process mode: modules of which one exports `JOB_HANDLERS` (instead of `handlers`). */
+  imports?: ModuleMetadata['imports'];
+  /** Register the module globally. */
+  global?: boolean;
+}
+
+export interface MessagingWorkerOptions {
+  /** The subjects this worker serves, e.g. `[Subjects.verify]`. */
+  subjects: Subject[];
+  /** The worker functions for those subjects… */
+  handlers?: Partial<JobHandlers>;
+  /** …or modules of which one exports `JOB_HANDLERS`. */
+  imports?: ModuleMetadata['imports'];
+}
+
+const KNOWN_SUBJECTS = new Set<string>(Object.values(Subjects));
+
+@Module({})
+export class MessagingModule {
+  /** Provides `JOBS_PORT` and `MessagingHealth`. */
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const providers = options.natsUrl ? natsProviders(options) : inProcessProviders(options);
+    return {
+      module: MessagingModule,
+      global: options.global ?? false,
+      imports: options.natsUrl ? [] : (options.imports ?? []),
+      providers,
+      exports: [JOBS_PORT, MessagingHealth],
+    };
+  }
+
+  /** Mounts the NATS handlers (`@JobHandler`) of the given subjects around the worker functions. */
+  static forWorker(options: MessagingWorkerOptions): DynamicModule {
+    if (!Array.isArray(options.subjects) || options.subjects.length === 0) {
+      throw new TypeError('MessagingModule.forWorker: subjects must list at least one subject');
+    }
+    for (const subject of options.subjects) {
+      if (!KNOWN_SUBJECTS.has(subject)) throw new TypeError(`MessagingModule.forWorker: unknown subject ${JSON.stringify(subject)}`);
+      const name = handlerName(subject);
+      if (options.handlers && typeof options.handlers[name] !== 'function') {
+        throw new TypeError(`MessagingModule.forWorker: handlers.${name} is required to serve ${subject}`);
+      }
+    }
+    if (!options.handlers && !options.imports) {
+      throw new TypeError('MessagingModule.forWorker: give handlers, or imports exporting JOB_HANDLERS');
+    }
+    return {
+      module: MessagingModule,
+      imports: options.imports ?? [],
+      controllers: [...new Set(options.subjects)].map((subject) => JOB_CONTROLLERS[subject]),
+      providers: options.handlers ? [{ provide: JOB_HANDLERS, useValue: options.handlers }] : [],
+    };
+  }
+}
+
+function natsProviders(options: MessagingModuleOptions): Provider[] {
+  const subjectPrefix = checkSubjectPrefix(options.subjectPrefix);
+  return [
+    {
+      provide: NatsLink,
+      useFactory: () =>
+        NatsLink.connect({
+          url: options.natsUrl as string,
+          name: options.connectionName,
+          reconnectTimeWaitMs: options.reconnectTimeWaitMs,
+        }),
+    },
+    { provide: JOBS_PORT, useFactory: (link: NatsLink) => new NatsJobsPort(link, { subjectPrefix }), inject: [NatsLink] },
+    { provide: MessagingHealth, useFactory: (link: NatsLink): MessagingHealth => ({ isConnected: () => link.isConnected() }), inject: [NatsLink] },
+  ];
+}
+
+function inProcessProviders(options: MessagingModuleOptions): Provider[] {
+  if (!options.handlers && !options.imports) {
+    throw new TypeError('MessagingModule.forRoot: without natsUrl, give handlers (or imports exporting JOB_HANDLERS) for the in-process transport');
+  }
+  return [
+    ...(options.handlers ? [{ provide: JOB_HANDLERS, useValue: options.handlers }] : []),
+    { provide: JOBS_PORT, useFactory: (handlers: JobHandlers) => new InProcessJobsPort(handlers), inject: [JOB_HANDLERS] },
+    { provide: MessagingHealth, useValue: { isConnected: () => true } satisfies MessagingHealth },
+  ];
+}
