@@ -15,6 +15,7 @@ export {
   KEY_NAMESPACE,
   cacheKindOf,
   contentKey,
+  descriptorKey,
   hashTrustAnchors,
   referrersKey,
   tagKey,

@@ -15,7 +15,7 @@ import { hashJson } from './canonical-json';
 export const CACHE_SCHEMA_VERSION = 'v1';
 export const KEY_NAMESPACE = `ng:${CACHE_SCHEMA_VERSION}:`;
 
-export type CacheKind = 'tag' | 'referrers' | 'content' | 'verdict';
+export type CacheKind = 'tag' | 'referrers' | 'content' | 'descriptor' | 'verdict';
 
 const REGISTRY = /^[A-Za-z0-9.\-[\]:]+$/;
 const REPOSITORY = /^[A-Za-z0-9._\-/]+$/;
@@ -51,6 +51,12 @@ export function referrersKey(registry: string, repository: string, digest: strin
 export function contentKey(digest: string): string {
   check('digest', digest, DIGEST);
   return `${KEY_NAMESPACE}content:${digest}`;
+}
+
+/** The descriptor (media type, size) a manifest digest resolves to: content-addressed too. */
+export function descriptorKey(digest: string): string {
+  check('digest', digest, DIGEST);
+  return `${KEY_NAMESPACE}descriptor:${digest}`;
 }
 
 export interface VerdictKeyInput {
@@ -107,7 +113,7 @@ export function hashTrustAnchors(fingerprints: readonly string[]): string {
 
 /** The cache of the DESIGN table a key belongs to (a metrics label); `other` for foreign keys. */
 export function cacheKindOf(key: string): CacheKind | 'other' {
-  const match = /^ng:v\d+:(tag|referrers|content|verdict):/.exec(key);
+  const match = /^ng:v\d+:(tag|referrers|content|descriptor|verdict):/.exec(key);
   return (match?.[1] as CacheKind | undefined) ?? 'other';
 }
 

@@ -1,15 +1,27 @@
 /**
  * How workers reach registries: one shared RegistryClient (keep-alive pool,
- * token and capability caches) and repositories opened by name.
+ * token and capability caches), repositories opened by name and, when a cache
+ * store is configured, read through it (CachingRepository).
  */
+import type { CacheStore } from '@notary-gate/cache';
 import { openRepository, parseReference, RegistryClient, type ImageReference, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
+import { CachingRepository, DEFAULT_LIFETIMES, type CacheLifetimes } from './caching-repository';
+
+export interface RegistryAccessOptions {
+  cache?: CacheStore;
+  lifetimes?: Partial<CacheLifetimes>;
+}
 
 export class RegistryAccess {
   readonly client: RegistryClient;
+  readonly cache: CacheStore | undefined;
+  readonly lifetimes: CacheLifetimes;
   private readonly repositories = new Map<string, OciRepository>();
 
-  constructor(client: RegistryClient | RegistryClientOptions = {}) {
+  constructor(client: RegistryClient | RegistryClientOptions = {}, options: RegistryAccessOptions = {}) {
     this.client = client instanceof RegistryClient ? client : new RegistryClient(client);
+    this.cache = options.cache;
+    this.lifetimes = { ...DEFAULT_LIFETIMES, ...options.lifetimes };
   }
 
   /** The repository of an image reference (`registry/repo[:tag|@digest]`), reused across jobs. */
@@ -18,7 +30,8 @@ export class RegistryAccess {
     const key = `${reference.registry}/${reference.repository}`;
     let repository = this.repositories.get(key);
     if (!repository) {
-      repository = openRepository(reference, this.client).repository;
+      const opened = openRepository(reference, this.client).repository;
+      repository = this.cache ? new CachingRepository(opened, reference.registry, reference.repository, this.cache, this.lifetimes) : opened;
       this.repositories.set(key, repository);
     }
     return { repository, reference };

@@ -4,9 +4,10 @@
  * attestor (`cert` + `certChain`) is a trust anchor of one `ca` store, under a
  * fixed strict policy with `*` scope and identities, and no TSA.
  */
+import { fillJson, hashTrustAnchors, verdictKey } from '@notary-gate/cache';
 import type { VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 import { JobErrorCodes, JobFailure } from '@notary-gate/contracts';
-import { MemoryTrustStore, parseCertificates, verifyArtifact, type Certificate, type TrustPolicyStatement } from '@notary-gate/notary';
+import { MemoryTrustStore, parseCertificates, verifyArtifact, type ArtifactVerification, type Certificate, type TrustPolicyStatement } from '@notary-gate/notary';
 import { asJob, toJobFailure } from './job-errors';
 import type { RegistryAccess } from './registry-access';
 
@@ -20,10 +21,16 @@ const KYVERNO_POLICY: TrustPolicyStatement = {
 
 export interface VerifyJobOptions {
   now?: () => Date;
+  /** Longest a positive verdict is reused (default 10 min); never past a certificate's notAfter or the signature's expiry. */
+  verdictTtlMs?: number;
 }
+
+/** Bumped whenever the verification rules change, so no verdict of older code is reused. */
+const VERDICT_RULES_VERSION = 1;
 
 export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}): (request: VerifyRequest) => Promise<VerifyReply> {
   const now = options.now ?? (() => new Date());
+  const verdictTtlMs = options.verdictTtlMs ?? 10 * 60_000;
   return (request) =>
     asJob(async () => {
       const { repository, reference } = access.open(request.artifact);
@@ -35,31 +42,63 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
       } catch (error) {
         return { verified: false, digest: reference.digest, code: 'ERR_TRUST_STORE', message: `failed to parse certificates: ${(error as Error).message}` };
       }
-      const trustStore = new MemoryTrustStore().add('ca', KYVERNO_STORE, { label: 'policy certificates', certificates: anchors });
-      const result = await verifyArtifact({
-        repository,
-        digest: reference.digest,
-        artifactReference: `${reference.registry}/${reference.repository}@${reference.digest}`,
-        trustPolicy: KYVERNO_POLICY,
-        trustStore,
-        now: now(),
-        maxSignatureAttempts: request.maxSignatureAttempts,
-        noun: 'image',
+      const artifact = `${reference.registry}/${reference.repository}@${reference.digest}`;
+      const verify = async () => {
+        const trustStore = new MemoryTrustStore().add('ca', KYVERNO_STORE, { label: 'policy certificates', certificates: anchors });
+        const at = now();
+        const result = await verifyArtifact({
+          repository,
+          digest: reference.digest!,
+          artifactReference: artifact,
+          trustPolicy: KYVERNO_POLICY,
+          trustStore,
+          now: at,
+          maxSignatureAttempts: request.maxSignatureAttempts,
+          noun: 'image',
+        });
+        return { reply: toReply(result, reference.digest!, anchors), ttlMs: verdictLifetime(result, at) };
+      };
+      const cache = access.cache;
+      if (!cache) return (await verify()).reply;
+      // Every input of the verdict is in its key: the artifact, the anchors, the options and the rules' version.
+      const key = verdictKey({
+        artifact,
+        trustAnchorsSha256: hashTrustAnchors(anchors.map((anchor) => anchor.sha256Fingerprint)),
+        options: { maxSignatureAttempts: request.maxSignatureAttempts, policy: KYVERNO_POLICY.signatureVerification.level, rules: VERDICT_RULES_VERSION },
       });
-      if (result.error === null) {
-        const verified = result.attempts[result.attempts.length - 1];
-        const chain = result.outcome?.envelope?.signerInfo.certificateChain ?? [];
-        const anchor = chain.find((certificate) => anchors.some((candidate) => candidate.equals(certificate)));
-        return {
-          verified: true,
-          digest: reference.digest,
-          signatureDigest: verified?.digest ?? '',
-          ...(anchor ? { trustAnchorFingerprint: anchor.sha256Fingerprint } : {}),
-        };
-      }
-      if (result.error.inconclusive) throw new JobFailure(JobErrorCodes.registryUnavailable, result.error.message);
-      // The artifact itself could not be read (unknown digest, access denied): the registry's answer decides.
-      if (!result.artifact) throw toJobFailure(result.error.cause ?? result.error);
-      return { verified: false, digest: reference.digest, code: result.error.code, message: result.error.message };
+      const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, async () => {
+        const { reply, ttlMs } = await verify();
+        // A negative verdict lives as long as a referrer list: a signature may be added any time.
+        return { value: reply, ttlMs: Math.min(verdictTtlMs, ttlMs, reply.verified ? verdictTtlMs : access.lifetimes.referrersTtlMs) };
+      });
+      return cached!;
     });
+}
+
+/** The reply for a finished verification; an inconclusive one throws (and is never cached). */
+function toReply(result: ArtifactVerification, digest: string, anchors: Certificate[]): VerifyReply {
+  if (result.error === null) {
+    const verified = result.attempts[result.attempts.length - 1];
+    const chain = result.outcome?.envelope?.signerInfo.certificateChain ?? [];
+    const anchor = chain.find((certificate) => anchors.some((candidate) => candidate.equals(certificate)));
+    return {
+      verified: true,
+      digest,
+      signatureDigest: verified?.digest ?? '',
+      ...(anchor ? { trustAnchorFingerprint: anchor.sha256Fingerprint } : {}),
+    };
+  }
+  if (result.error.inconclusive) throw new JobFailure(JobErrorCodes.registryUnavailable, result.error.message);
+  // The artifact itself could not be read (unknown digest, access denied): the registry's answer decides.
+  if (!result.artifact) throw toJobFailure(result.error.cause ?? result.error);
+  return { verified: false, digest, code: result.error.code, message: result.error.message };
+}
+
+/** A verdict holds until the earliest notAfter of the signing chain and the signature's expiry. */
+function verdictLifetime(result: ArtifactVerification, at: Date): number {
+  const signerInfo = result.outcome?.envelope?.signerInfo;
+  if (!signerInfo) return Number.POSITIVE_INFINITY;
+  const limits = signerInfo.certificateChain.map((certificate) => certificate.notAfter.getTime());
+  if (signerInfo.signedAttributes.expiry) limits.push(signerInfo.signedAttributes.expiry.date.getTime());
+  return Math.min(...limits) - at.getTime();
 }

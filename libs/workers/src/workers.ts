@@ -1,6 +1,8 @@
 /** The three worker functions over one registry access, and a jobs port that calls them in-process. */
 import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
+import type { CacheStore } from '@notary-gate/cache';
 import type { RegistryClient, RegistryClientOptions } from '@notary-gate/oci';
+import type { CacheLifetimes } from './caching-repository';
 import { discoverJob } from './discover';
 import { evaluateJob } from './evaluate';
 import { RegistryAccess } from './registry-access';
@@ -17,14 +19,22 @@ export interface Workers {
 
 export interface WorkerOptions {
   registry?: RegistryClient | RegistryClientOptions;
+  /** Shared cache (Redis or memory); without one every job goes to the registry. */
+  cache?: CacheStore;
+  lifetimes?: Partial<CacheLifetimes>;
+  /** Longest a positive signature verdict is reused. */
+  verdictTtlMs?: number;
   now?: () => Date;
 }
 
 export function createWorkers(options: WorkerOptions = {}): Workers {
-  const access = new RegistryAccess(options.registry ?? {});
+  const access = new RegistryAccess(options.registry ?? {}, {
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.lifetimes ? { lifetimes: options.lifetimes } : {}),
+  });
   const clock = options.now ? { now: options.now } : {};
   const discover = discoverJob(access);
-  const verify = verifyJob(access, clock);
+  const verify = verifyJob(access, { ...clock, ...(options.verdictTtlMs !== undefined ? { verdictTtlMs: options.verdictTtlMs } : {}) });
   const evaluate = evaluateJob(access, clock);
   return {
     discover,
