@@ -12,6 +12,7 @@ import { referrersTag, sha256Digest } from './digest';
 import { RegistryClient } from './registry-client';
 import type { RegistryRepository } from './registry-repository';
 import { EMPTY_CONFIG, MediaTypes, type Descriptor, type ImageIndex } from './types';
+import { sharedPath } from '../../../test/support/shared';
 
 const SIGNATURE = MediaTypes.notarySignature;
 const SBOM = 'application/spdx+json';
@@ -161,7 +162,7 @@ describe('RegistryClient against docker-registry', () => {
 });
 
 describe('RegistryClient on signatures pushed by the real notation CLI', () => {
-  const vectors = '/work/shared/vectors/notation-cli';
+  const vectors = sharedPath('vectors/notation-cli');
   let registry: TestRegistry;
   let client: RegistryClient;
   let storage: string;

@@ -3,10 +3,11 @@
  * (`vectors/notation-go/cases.json`, `vectors/notation-cli/expected.json`).
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { sharedPath } from '../../../../test/support/shared';
 
-/** The shared vectors folder, beside the repository (`/work/shared/vectors` next to `/work/main`). */
-export const VECTORS_DIR = resolve(__dirname, '../../../../../shared/vectors');
+/** The shared vectors folder, beside the repository. */
+export const VECTORS_DIR = sharedPath('vectors');
 export const NOTATION_GO_DIR = join(VECTORS_DIR, 'notation-go');
 export const NOTATION_CLI_DIR = join(VECTORS_DIR, 'notation-cli');
 

@@ -9,8 +9,9 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNotaryError } from '../errors';
 import { parseEnvelope, verifyEnvelope } from './envelope';
+import { sharedPath } from '../../../../test/support/shared';
 
-const VECTORS = '/work/shared/vectors';
+const VECTORS = sharedPath('vectors');
 const NG = join(VECTORS, 'notation-go');
 const CLI = join(VECTORS, 'notation-cli');
 

@@ -13,9 +13,10 @@ import { parseCertificate, parseCertificates, type Certificate } from './certifi
 import { validateCodeSigningCertChain } from './codesigning-chain';
 import { keySpecOf } from './key-spec';
 import { validateTimestampingCertChain } from './timestamp-chain';
+import { sharedPath } from '../../../../test/support/shared';
 
-const VECTORS = '/work/shared/vectors';
-const SEED_CERTS = '/work/shared/seed/certs';
+const VECTORS = sharedPath('vectors');
+const SEED_CERTS = sharedPath('seed/certs');
 
 function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((entry) => {
