@@ -34,7 +34,7 @@ export default tseslint.config(
   restrict(['apps/gateway/**/*.ts'], [{ group: ['@notary-gate/notary', '**/apps/signature-verifier/**', '**/apps/discovery/**', '**/apps/attestation-evaluator/**'], message: 'The gateway verifies nothing itself and imports no worker.' }]),
   {
     // The one place allowed to read the environment, and test support.
-    files: ['apps/**/config/**/*.ts', 'apps/**/config.ts', 'apps/cli/src/support/config.ts', 'test/**/*.ts', '**/*.spec.ts', '**/test-support.ts', '**/testing/**/*.ts', 'bench/**/*.ts'],
+    files: ['apps/**/config/**/*.ts', 'apps/**/config.ts', 'libs/service/src/config/**/*.ts', 'apps/cli/src/support/config.ts', 'test/**/*.ts', '**/*.spec.ts', '**/test-support.ts', '**/testing/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -94,7 +94,7 @@ function dedupeByPath<T extends { path: string }>(patches: T[]): T[] {
   return patches.filter((patch) => (seen.has(patch.path) ? false : (seen.add(patch.path), true)));
 }
 
-function describeResource(request: AdmissionRequest, object: KubernetesObject) {
+export function describeResource(request: AdmissionRequest, object: KubernetesObject) {
   return {
     kind: request.kind.kind,
     namespace: request.namespace ?? object.metadata?.namespace ?? '',
@@ -102,7 +102,7 @@ function describeResource(request: AdmissionRequest, object: KubernetesObject) {
   };
 }
 
-function resourceFacts(request: AdmissionRequest, object: KubernetesObject): ResourceFacts {
+export function resourceFacts(request: AdmissionRequest, object: KubernetesObject): ResourceFacts {
   return {
     group: request.kind.group,
     version: request.kind.version,

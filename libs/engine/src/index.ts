@@ -2,4 +2,5 @@
 export { evaluateAdmission, timeoutSeconds, DEADLINE_MARGIN_MS, DeadlineExceeded } from './evaluate-admission';
 export { decide, ruleAction, effectiveFailurePolicy } from './verdict';
 export { staticConfigMaps } from './config-maps';
+export { validateAdmission, VERIFY_IMAGES_ANNOTATION, VERIFY_IMAGES_SCOPED_ANNOTATION, type ValidateOptions } from './validate-admission';
 export type { AdmissionInput, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

@@ -1,0 +1,123 @@
+/**
+ * One admission, start to end: decode the AdmissionReview, run the engine
+ * (mutate) or the validating check through the jobs port under the deadline,
+ * and answer an AdmissionReview. A malformed review is an AdmissionError (→
+ * 400, never an allow); any other failure applies failurePolicy here, so the
+ * API server always gets an answer before its own timeout.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { admissionResponse, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewResponse } from '@notary-gate/admission';
+import type { JobsPort } from '@notary-gate/contracts';
+import { DEADLINE_MARGIN_MS, effectiveFailurePolicy, evaluateAdmission, timeoutSeconds, validateAdmission, type ConfigMapSource, type Verdict } from '@notary-gate/engine';
+import type { Policy } from '@notary-gate/policy';
+import { JsonLogger, ServiceMetrics, runWithRequestContext } from '@notary-gate/service';
+import { PolicyStore } from '../policies/policy-store';
+import { GATEWAY_CONFIG_MAPS, GATEWAY_JOBS } from '../tokens';
+
+export type Webhook = 'mutate' | 'validate';
+
+/** Slack after the engine's deadline before the watchdog answers; still inside DEADLINE_MARGIN_MS. */
+const WATCHDOG_SLACK_MS = 250;
+
+@Injectable()
+export class AdmissionService {
+  constructor(
+    @Inject(GATEWAY_JOBS) private readonly jobs: JobsPort,
+    @Inject(GATEWAY_CONFIG_MAPS) private readonly configMaps: ConfigMapSource,
+    private readonly policies: PolicyStore,
+    private readonly logger: JsonLogger,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  /**
+   * Answers one AdmissionReview. `apiServerTimeout` is the API server's
+   * `?timeout=10s` query parameter: the deadline honours the shorter of it
+   * and the policies' timeout.
+   */
+  async review(webhook: Webhook, body: unknown, apiServerTimeout?: string): Promise<AdmissionReviewResponse> {
+    const receivedAt = Date.now();
+    const endStage = this.metrics.startStage(webhook);
+    let request: AdmissionRequest;
+    try {
+      request = parseAdmissionReview(body);
+    } catch (error) {
+      endStage();
+      this.metrics.admission(webhook, 'error');
+      throw error;
+    }
+    return runWithRequestContext({ requestId: request.uid }, async () => {
+      const policies = this.policies.current();
+      const deadline = receivedAt + deadlineSeconds(policies, apiServerTimeout) * 1000 - DEADLINE_MARGIN_MS;
+      let verdict: Verdict;
+      let failed = false;
+      try {
+        verdict = await withWatchdog(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now());
+      } catch (error) {
+        failed = true;
+        this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
+        verdict = failurePolicyVerdict(request, policies, (error as Error).message ?? String(error));
+      }
+      endStage();
+      this.metrics.admission(webhook, failed ? 'error' : verdict.allowed ? 'allowed' : 'denied');
+      this.logger.info(`${webhook}: ${verdict.allowed ? 'allowed' : 'denied'}`, {
+        webhook,
+        kind: request.kind.kind,
+        namespace: request.namespace,
+        name: request.name,
+        operation: request.operation,
+        allowed: verdict.allowed,
+        durationMs: Date.now() - receivedAt,
+        ...(verdict.message ? { denial: verdict.message } : {}),
+        ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {}),
+      });
+      return admissionResponse({
+        uid: request.uid,
+        allowed: verdict.allowed,
+        ...(verdict.message !== null ? { message: verdict.message } : {}),
+        patch: verdict.patch,
+        warnings: verdict.warnings,
+      });
+    });
+  }
+
+  private decide(webhook: Webhook, request: AdmissionRequest, policies: Policy[], deadline: number): Promise<Verdict> {
+    if (webhook === 'validate') return validateAdmission(request, policies, { configMaps: this.configMaps });
+    return evaluateAdmission(request, policies, { jobs: this.jobs, configMaps: this.configMaps, deadline, requestId: request.uid });
+  }
+}
+
+/** The policies' webhook timeout, shortened to the API server's own when it sent one (`?timeout=10s`). */
+export function deadlineSeconds(policies: Policy[], apiServerTimeout: string | undefined): number {
+  const policyTimeout = timeoutSeconds(policies);
+  const match = /^(\d+)s$/.exec(apiServerTimeout ?? '');
+  const fromApiServer = match ? Number(match[1]) : undefined;
+  return fromApiServer !== undefined && fromApiServer > 0 ? Math.min(policyTimeout, fromApiServer) : policyTimeout;
+}
+
+/** failurePolicy for an admission that failed unexpectedly: Fail denies with the reason, Ignore admits with a warning. */
+export function failurePolicyVerdict(request: AdmissionRequest, policies: Policy[], reason: string): Verdict {
+  const object = request.object ?? request.oldObject;
+  const subject = `${request.kind.kind}/${request.namespace ?? object?.metadata?.namespace ?? ''}/${request.name ?? object?.metadata?.name ?? ''}`;
+  if (effectiveFailurePolicy(policies) === 'Fail') {
+    return { allowed: false, message: `notary-gate: the admission of ${subject} could not be decided: ${reason} (failurePolicy Fail)`, patch: [], warnings: [], results: [] };
+  }
+  return { allowed: true, message: null, patch: [], warnings: [`notary-gate: the admission of ${subject} could not be decided: ${reason}; admitted unverified (failurePolicy Ignore)`], results: [] };
+}
+
+class WatchdogExpired extends Error {
+  override readonly name = 'WatchdogExpired';
+}
+
+/** The engine bounds its own work by the deadline; this guards everything around it too. */
+async function withWatchdog<T>(work: Promise<T>, remainingMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WatchdogExpired('no verdict before the webhook deadline')), Math.max(0, remainingMs));
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Starts the gateway's HTTPS server: the certificate (files, reloaded on
+ * change, or self-signed with its fingerprint logged), the Nest app of
+ * GatewayModule, and a handle to stop it all.
+ */
+import type { Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HealthService, JsonLogger, ServiceMetrics, startOpsServer, type OpsServer } from '@notary-gate/service';
+import type { GatewayConfig } from './config';
+import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
+import { TlsReloader } from './tls/tls-reloader';
+import { loadTlsFiles, selfSignedCertificate, type TlsMaterial } from './tls/tls-material';
+
+/** AdmissionReviews carry the object and the old object: allow well over Kubernetes' 1.5 MiB object limit. */
+export const MAX_REVIEW_BYTES = '8mb';
+
+
+export interface BootstrapGatewayOptions extends Omit<GatewayModuleOptions, 'config'> {
+  /**
+   * Also serve /healthz, /readyz and /metrics over plain HTTP on OPS_HOST:OPS_PORT
+   * (for Prometheus and probes without TLS). Default false: they are on the HTTPS port anyway.
+   */
+  opsServer?: boolean;
+}
+
+export interface GatewayHandle {
+  /** `https://127.0.0.1:<port>` when bound to all interfaces. */
+  readonly url: string;
+  readonly port: number;
+  /** The plain-HTTP ops server's URL, when `opsServer` was asked for. */
+  readonly opsUrl: string | undefined;
+  /** SHA-256 fingerprint of the certificate now served. */
+  fingerprint(): string;
+  /** The certificate now served (PEM): the caBundle of a self-signed setup. */
+  certificate(): string;
+  readonly app: INestApplication;
+  close(): Promise<void>;
+}
+
+export async function bootstrapGateway(config: GatewayConfig, options: BootstrapGatewayOptions): Promise<GatewayHandle> {
+  const logger = options.logger ?? new JsonLogger({ service: 'gateway', level: config.logLevel });
+  // Created here (not inside the module) so the optional plain-HTTP ops server shares them.
+  const metrics = options.metrics ?? new ServiceMetrics({ service: 'gateway' });
+  const health = options.health ?? new HealthService('gateway');
+  let tls: TlsMaterial =
+    config.tlsCertFile && config.tlsKeyFile
+      ? await loadTlsFiles(config.tlsCertFile, config.tlsKeyFile)
+      : await selfSignedCertificate({ dnsNames: config.serviceDnsNames });
+  logger.info(tls.source === 'files' ? 'TLS certificate loaded' : 'TLS certificate generated (self-signed)', {
+    fingerprint: tls.fingerprint,
+    ...(tls.source === 'files' ? { certFile: config.tlsCertFile } : { dnsNames: ['localhost', ...config.serviceDnsNames], ipAddresses: ['127.0.0.1', '::1'] }),
+  });
+
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot({ ...options, config, logger, metrics, health }), {
+    httpsOptions: { cert: tls.cert, key: tls.key },
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useLogger(logger);
+  app.flushLogs();
+  app.useBodyParser('json', { limit: MAX_REVIEW_BYTES });
+  await app.listen(config.port, config.host);
+  const server = app.getHttpServer() as Server;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `https://${host}:${port}`;
+
+  const reloader =
+    tls.source === 'files'
+      ? new TlsReloader(server, tls, {
+          certFile: config.tlsCertFile!,
+          keyFile: config.tlsKeyFile!,
+          debounceMs: config.reloadDebounceMs,
+          rescanIntervalMs: config.rescanIntervalMs,
+          logger,
+          onReload: (next) => {
+            tls = next;
+          },
+        })
+      : undefined;
+  let ops: OpsServer | undefined;
+  try {
+    ops = options.opsServer ? await startOpsServer({ port: config.opsPort, host: config.opsHost, health, metrics }) : undefined;
+  } catch (error) {
+    reloader?.close();
+    await app.close();
+    throw error;
+  }
+  logger.info('gateway listening', { url, port, transport: config.natsUrl ? 'nats' : 'in-process', ...(ops ? { opsUrl: ops.url } : {}) });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    opsUrl: ops?.url,
+    fingerprint: () => tls.fingerprint,
+    certificate: () => tls.cert,
+    app,
+    close: () =>
+      (closing ??= (async () => {
+        reloader?.close();
+        await ops?.close();
+        await app.close();
+      })()),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The gateway's configuration: its own variables plus the common ones,
+ * validated once at boot (STYLE.md §10). Flags of `notary-gate serve` and of
+ * the gateway binary map onto the same variable names (`GATEWAY_FLAGS`).
+ */
+import { ConfigError, commonVariables, env, loadConfig, mergeSchemas, type ConfigOf, type ConfigProblem, type Environment } from '@notary-gate/service';
+
+const DNS_NAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const gatewayVariables = {
+  port: env.int('PORT', { doc: 'HTTPS port of the admission webhook (`/mutate`, `/validate`, and the ops endpoints). Flag `--port`.', default: 9443, min: 0, max: 65535 }),
+  host: env.string('HOST', { doc: 'Address the webhook binds to.', default: '0.0.0.0' }),
+  tlsCertFile: env.file('TLS_CERT_FILE', { doc: 'PEM certificate (chain) of the webhook, reloaded when the file changes. Flag `--tls-cert`. Unset: a self-signed certificate is generated.' }),
+  tlsKeyFile: env.file('TLS_KEY_FILE', { doc: 'PEM private key matching TLS_CERT_FILE. Flag `--tls-key`.', secret: true }),
+  serviceDnsNames: env.list('SERVICE_DNS_NAMES', {
+    doc: 'DNS names put in the generated self-signed certificate besides localhost (e.g. `notary-gate.notary-gate.svc`).',
+    default: [],
+    item: (name) => (DNS_NAME.test(name) ? undefined : 'is not a DNS name'),
+  }),
+  policyDir: env.directory('POLICY_DIR', { doc: 'Directory of Kyverno policy YAML (`*.yaml`, `*.yml`, `*.json`), hot-reloaded. Flag `--policies`.' }),
+  configMapDir: env.directory('CONFIGMAP_DIR', {
+    doc: 'Directory of ConfigMap manifests for `context` entries when not reading them from the cluster, hot-reloaded. Flag `--configmaps`.',
+  }),
+  reloadDebounceMs: env.duration('RELOAD_DEBOUNCE', { doc: 'Quiet time after a file change before policies, ConfigMaps or certificates are reloaded.', default: 250, min: 0 }),
+  rescanIntervalMs: env.duration('RESCAN_INTERVAL', {
+    doc: 'Periodic re-read of the policy and ConfigMap directories, in case a file event was missed. 0 disables.',
+    default: 60_000,
+    min: 0,
+  }),
+  kubernetesConfigMaps: env.bool('KUBERNETES_CONFIGMAPS', {
+    doc: 'Read `context` ConfigMaps from the Kubernetes API (in-cluster service account). Default: on when running in a cluster and CONFIGMAP_DIR is unset.',
+  }),
+  kubernetesPolicies: env.bool('KUBERNETES_POLICIES', { doc: 'Also load ClusterPolicies and Policies from the Kubernetes API (kyverno.io/v1), polled.', default: false }),
+  kubernetesPollMs: env.duration('KUBERNETES_POLL_INTERVAL', { doc: 'How often policies are re-listed from the Kubernetes API.', default: 30_000, min: 1_000 }),
+  configMapCacheTtlMs: env.duration('KUBERNETES_CONFIGMAP_TTL', { doc: 'How long a ConfigMap read from the Kubernetes API is reused.', default: 10_000, min: 0 }),
+  kubernetesServiceHost: env.string('KUBERNETES_SERVICE_HOST', { doc: 'Set by Kubernetes in every pod: the API server address.' }),
+  kubernetesServicePort: env.int('KUBERNETES_SERVICE_PORT', { doc: 'Set by Kubernetes in every pod: the API server port.', default: 443, min: 1, max: 65535 }),
+  serviceAccountDir: env.directory('KUBERNETES_SERVICE_ACCOUNT_DIR', {
+    doc: 'Directory of the service account `token`, `ca.crt` and `namespace`.',
+    default: '/var/run/secrets/kubernetes.io/serviceaccount',
+    mustExist: false,
+  }),
+};
+
+export const gatewaySchema = mergeSchemas(commonVariables, gatewayVariables);
+export type GatewayConfig = ConfigOf<typeof gatewaySchema>;
+
+/** Flags of the gateway (and of `notary-gate serve`) → the variable each one sets. */
+export const GATEWAY_FLAGS = {
+  port: 'PORT',
+  tlsCert: 'TLS_CERT_FILE',
+  tlsKey: 'TLS_KEY_FILE',
+  policies: 'POLICY_DIR',
+  configmaps: 'CONFIGMAP_DIR',
+} as const;
+
+export interface GatewayConfigOptions {
+  /** Distributed mode: the jobs go to NATS, so NATS_URL is required. */
+  requireNats?: boolean;
+}
+
+/** Validates the gateway's environment, with the cross-field rules, listing every problem at once. */
+export function loadGatewayConfig(source: Environment, options: GatewayConfigOptions = {}): GatewayConfig {
+  const problems: ConfigProblem[] = [];
+  let config: GatewayConfig | undefined;
+  try {
+    config = loadConfig(gatewaySchema, source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const set = (name: string) => (source[name] ?? '').trim() !== '';
+  if (set('TLS_CERT_FILE') !== set('TLS_KEY_FILE')) {
+    problems.push({ variable: set('TLS_CERT_FILE') ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', message: 'TLS_CERT_FILE and TLS_KEY_FILE are given together' });
+  }
+  if (options.requireNats && !set('NATS_URL')) problems.push({ variable: 'NATS_URL', message: 'is required: the gateway sends its jobs to the workers over NATS' });
+  if (!set('POLICY_DIR') && (config?.kubernetesPolicies ?? false) === false) {
+    problems.push({ variable: 'POLICY_DIR', message: 'is required unless KUBERNETES_POLICIES=true: the gateway needs a source of policies' });
+  }
+  if (config?.kubernetesPolicies && !set('KUBERNETES_SERVICE_HOST')) {
+    problems.push({ variable: 'KUBERNETES_POLICIES', message: 'needs the Kubernetes API (KUBERNETES_SERVICE_HOST is unset: not running in a cluster)' });
+  }
+  if (config?.kubernetesConfigMaps === true && !set('KUBERNETES_SERVICE_HOST')) {
+    problems.push({ variable: 'KUBERNETES_CONFIGMAPS', message: 'needs the Kubernetes API (KUBERNETES_SERVICE_HOST is unset: not running in a cluster)' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config!;
+}
+
+/** Whether ConfigMaps come from the cluster: explicit, else in a cluster without a ConfigMap directory. */
+export function readsConfigMapsFromCluster(config: GatewayConfig): boolean {
+  return config.kubernetesConfigMaps ?? (config.kubernetesServiceHost !== undefined && config.configMapDir === undefined);
+}

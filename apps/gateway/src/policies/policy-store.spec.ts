@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HealthService, JsonLogger, ServiceMetrics } from '@notary-gate/service';
+import { loadPolicyDirectory } from './policy-directory';
+import { PolicyStore } from './policy-store';
+
+const policy = (name: string) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: ${name}}
+spec:
+  rules:
+    - name: r
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      verifyImages:
+        - type: Notary
+          imageReferences: ['registry.test/*']
+          failureAction: Enforce
+          attestors: [{entries: [{certificates: {cert: 'x'}}]}]
+`;
+
+const setup = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ng-policies-'));
+  const lines: Record<string, unknown>[] = [];
+  const logger = new JsonLogger({ service: 'gateway', write: (line) => lines.push(JSON.parse(line)) });
+  const store = new PolicyStore({ directory: dir, debounceMs: 10, rescanIntervalMs: 0, logger, metrics: new ServiceMetrics({ service: 'gateway', processMetrics: false }) });
+  return { dir, lines, store };
+};
+
+describe('loadPolicyDirectory', () => {
+  it('reads yaml, yml and json files in name order and skips hidden entries', async () => {
+    const { dir } = setup();
+    writeFileSync(join(dir, 'b.yaml'), policy('b'));
+    writeFileSync(join(dir, 'a.yml'), policy('a'));
+    writeFileSync(join(dir, '.hidden.yaml'), policy('hidden'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a policy');
+    expect((await loadPolicyDirectory(dir)).value.map((loaded) => loaded.name)).toEqual(['a', 'b']);
+  });
+
+  it('refuses two policies of the same name', async () => {
+    const { dir } = setup();
+    writeFileSync(join(dir, 'a.yaml'), policy('same'));
+    writeFileSync(join(dir, 'b.yaml'), policy('same'));
+    await expect(loadPolicyDirectory(dir)).rejects.toMatchObject({
+      code: 'ERR_POLICY_INVALID',
+      message: `${join(dir, 'b.yaml')}: metadata.name: ClusterPolicy "same" is already defined in ${join(dir, 'a.yaml')}`,
+    });
+  });
+});
+
+describe('PolicyStore', () => {
+  it('keeps the last good set when a file breaks, and says so in readiness', async () => {
+    const { dir, lines, store } = setup();
+    const health = new HealthService('gateway');
+    store.registerReadiness(health);
+    expect((await health.readiness()).status).toBe('unready');
+    writeFileSync(join(dir, 'a.yaml'), policy('a'));
+    await store.reload();
+    expect(store.current().map((loaded) => loaded.name)).toEqual(['a']);
+    expect((await health.readiness()).status).toBe('ready');
+
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {}\n');
+    await store.reload();
+    expect(store.current().map((loaded) => loaded.name)).toEqual(['a']);
+    const report = await health.readiness();
+    expect(report.status).toBe('ready');
+    expect(report.checks[0]!.detail).toContain(`last reload failed: ${join(dir, 'broken.yaml')}: metadata.name: `);
+    expect(lines.at(-1)).toMatchObject({ level: 'error', msg: `policies from ${dir}: reload failed, keeping the last good set`, code: 'ERR_POLICY_INVALID' });
+
+    unlinkSync(join(dir, 'broken.yaml'));
+    writeFileSync(join(dir, 'b.yaml'), policy('b'));
+    await store.reload();
+    expect(store.current().map((loaded) => loaded.name)).toEqual(['a', 'b']);
+    expect((await health.readiness()).checks[0]!.detail).not.toContain('failed');
+  });
+
+  it('reloads on its own when a file changes (debounced watch)', async () => {
+    const { dir, store } = setup();
+    writeFileSync(join(dir, 'a.yaml'), policy('a'));
+    await store.start();
+    try {
+      writeFileSync(join(dir, 'b.yaml'), policy('b'));
+      const deadline = Date.now() + 5_000;
+      while (store.current().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(store.current().map((loaded) => loaded.name)).toEqual(['a', 'b']);
+    } finally {
+      store.stop();
+    }
+  });
+});

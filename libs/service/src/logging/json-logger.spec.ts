@@ -1,0 +1,84 @@
+import { JsonLogger } from './json-logger';
+import { runWithRequestContext } from './request-context';
+
+const capture = (level: 'info' | 'debug' | 'warn' = 'info') => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = new JsonLogger({ service: 'gateway', level, now: () => new Date('2024-05-01T12:00:00.000Z'), write: (line) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+};
+
+describe('JsonLogger', () => {
+  it('writes one JSON object per line with time, level, msg, service and the fields', () => {
+    const written: string[] = [];
+    const logger = new JsonLogger({ service: 'gateway', now: () => new Date('2024-05-01T12:00:00.000Z'), write: (line) => written.push(line) });
+    logger.info('policies loaded', { count: 3, dir: '/policies' });
+    expect(written).toEqual(['{"time":"2024-05-01T12:00:00.000Z","level":"info","msg":"policies loaded","service":"gateway","count":3,"dir":"/policies"}']);
+  });
+
+  it('adds the request id of the work in progress', async () => {
+    const { logger, lines } = capture();
+    await runWithRequestContext({ requestId: 'req-1' }, async () => {
+      await Promise.resolve();
+      logger.info('admitted');
+    });
+    logger.info('outside');
+    expect(lines[0]).toMatchObject({ msg: 'admitted', requestId: 'req-1' });
+    expect(lines[1]).not.toHaveProperty('requestId');
+  });
+
+  it('never logs secrets: credential keys at any depth and passwords in URLs', () => {
+    const { logger, lines } = capture();
+    logger.info('connecting to redis://user:hunter2@redis:6379', {
+      headers: { Authorization: 'Bearer abc.def', accept: 'json' },
+      password: 'pw',
+      nested: { registry: { token: 't0k', username: 'me', api_key: 'k' } },
+      url: 'nats://svc:s3cret@nats:4222',
+      list: [{ clientSecret: 'x' }],
+    });
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['hunter2', 'abc.def', '"pw"', 't0k', '"k"', 's3cret', '"x"']) expect(text).not.toContain(secret);
+    expect(lines[0]).toMatchObject({
+      msg: 'connecting to redis://user:[REDACTED]@redis:6379',
+      headers: { Authorization: '[REDACTED]', accept: 'json' },
+      password: '[REDACTED]',
+      nested: { registry: { token: '[REDACTED]', username: 'me', api_key: '[REDACTED]' } },
+      url: 'nats://svc:[REDACTED]@nats:4222',
+      list: [{ clientSecret: '[REDACTED]' }],
+    });
+  });
+
+  it('filters by level', () => {
+    const { logger, lines } = capture('warn');
+    logger.info('no');
+    logger.debug('no');
+    logger.warn('yes');
+    logger.error('yes too');
+    expect(lines.map((line) => line['level'])).toEqual(['warn', 'error']);
+  });
+
+  it("speaks Nest's LoggerService convention (context last, stack before it)", () => {
+    const { logger, lines } = capture('debug');
+    logger.log('Nest application successfully started', 'NestApplication');
+    logger.error('boom', 'Error: boom\n    at x (y.ts:1:1)', 'ExceptionsHandler');
+    logger.error(new Error('bad thing'));
+    logger.warn('careful', { policy: 'p' });
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'Nest application successfully started', context: 'NestApplication' });
+    expect(lines[1]).toMatchObject({ level: 'error', msg: 'boom', context: 'ExceptionsHandler', stack: 'Error: boom\n    at x (y.ts:1:1)' });
+    expect(lines[2]).toMatchObject({ level: 'error', msg: 'bad thing', error: { name: 'Error', message: 'bad thing' } });
+    expect(lines[3]).toMatchObject({ level: 'warn', msg: 'careful', policy: 'p' });
+  });
+
+  it('keeps reserved keys from being overwritten and carries child fields', () => {
+    const { logger, lines } = capture();
+    logger.child({ role: 'verifier' }).info('hello', { level: 'fake', msg: 'fake', requestId: 'r-9' });
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'hello', role: 'verifier', requestId: 'r-9', 'field.level': 'fake', 'field.msg': 'fake' });
+  });
+
+  it('survives cycles and odd values', () => {
+    const { logger, lines } = capture();
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    logger.info('odd', { cyclic, big: 10n, buffer: Buffer.alloc(4) });
+    expect(lines[0]).toMatchObject({ cyclic: { a: 1, self: '[Circular]' }, big: '10', buffer: '<4 bytes>' });
+  });
+});
