@@ -138,8 +138,6 @@ export type {
   InspectTime,
 } from './inspect/model';
 export { describeCertificate } from './inspect/certificate-view';
-export { inspectArtifactSignatures, DEFAULT_MAX_INSPECTED_SIGNATURES } from './inspect/inspect-artifact';
-export type { InspectArtifactOptions, InspectedArtifact } from './inspect/inspect-artifact';
 export { envelopeMediaTypeFromFileName } from './inspect/blob-signature';
 export { collectSignatures, DEFAULT_MAX_SIGNATURES } from './inspect/collect';
 export type { CollectSignaturesOptions, CollectedSignatures } from './inspect/collect';

@@ -20,6 +20,7 @@ export type { AnyReference } from './reference';
 export { MANIFEST_MEDIA_TYPES, checkDescriptor, effectiveArtifactType, isImageIndex, isManifestMediaType, parseManifest } from './manifest';
 export type { OciRepository, Referrer, ReferrerListing, ReferrersOptions, SkippedReferrer } from './repository';
 export { resolveLimits } from './limits';
+export { mapWithConcurrency } from './concurrency';
 export { DockerCredentials, defaultDockerConfigPath, loadDockerConfig } from './auth/docker-config';
 export type { CredentialLookup, RegistryCredential } from './auth/docker-config';
 export { parseChallenges } from './auth/challenge';

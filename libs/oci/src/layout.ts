@@ -15,7 +15,7 @@ import { KeyedMutex } from './concurrency';
 import { parseDigest, referrersTag, sha256Digest, verifyDigest } from './digest';
 import { OciError } from './errors';
 import { resolveLimits } from './limits';
-import { checkDescriptor, isImageIndex, isManifestMediaType, parseManifest } from './manifest';
+import { checkDescriptor, embeddedContent, isImageIndex, isManifestMediaType, manifestToPush, parseManifest } from './manifest';
 import { isValidTag } from './reference';
 import { addToReferrersIndex, fallbackIndexEntry, selectCandidates, verifyCandidates, type CandidateContext } from './referrers';
 import type { OciRepository, ReferrerListing, ReferrersOptions } from './repository';
@@ -86,12 +86,8 @@ export class OciLayoutRepository implements OciRepository {
     checkDescriptor(descriptor, 'descriptor', (reason) => new TypeError(reason));
     const what = `blob ${this.display(descriptor.digest)}`;
     if (descriptor.size > maxBytes) throw this.tooLarge(what, descriptor.digest, descriptor.size, maxBytes);
-    if (descriptor.data !== undefined) {
-      const bytes = Buffer.from(descriptor.data, 'base64');
-      if (bytes.length !== descriptor.size) throw this.sizeMismatch(what, descriptor.digest, descriptor.size, bytes.length);
-      verifyDigest(bytes, descriptor.digest, { what, registry: this.name });
-      return bytes;
-    }
+    const embedded = embeddedContent(descriptor, what, this.name, (actual) => this.sizeMismatch(what, descriptor.digest, descriptor.size, actual));
+    if (embedded !== undefined) return embedded;
     return this.readBlobFile(descriptor.digest, what, maxBytes, descriptor.size);
   }
 
@@ -129,18 +125,11 @@ export class OciLayoutRepository implements OciRepository {
   }
 
   async pushManifest(bytes: Buffer, mediaType: string, tag?: string): Promise<Descriptor> {
-    if (tag !== undefined && !isValidTag(tag)) throw new TypeError(`invalid tag ${JSON.stringify(tag)}`);
-    let manifest: ImageManifest | ImageIndex;
-    try {
-      manifest = parseManifest(bytes, 'manifest to push');
-    } catch (error) {
-      throw new TypeError(error instanceof Error ? error.message : String(error));
-    }
-    const digest = sha256Digest(bytes);
-    if (bytes.length > this.limits.maxManifestBytes) throw this.tooLarge(`manifest ${this.display(digest)}`, digest, bytes.length, this.limits.maxManifestBytes);
-    const descriptor: Descriptor = { mediaType, digest, size: bytes.length, ...(manifest.artifactType === undefined ? {} : { artifactType: manifest.artifactType }) };
+    const { manifest, descriptor } = manifestToPush(bytes, mediaType, tag, this.limits.maxManifestBytes, (digest, size, max) =>
+      this.tooLarge(`manifest ${this.display(digest)}`, digest, size, max),
+    );
     await this.ensureLayout();
-    await this.writeBlob(digest, bytes);
+    await this.writeBlob(descriptor.digest, bytes);
     await directoryLocks.run(this.root, async () => {
       let index = await this.readIndex();
       index = tag === undefined ? withEntry(index, descriptor) : withTag(index, descriptor, tag);

@@ -3,8 +3,9 @@
  * manifest.md, image-index.md; Docker v2 schema 2). Content arrives from
  * untrusted registries: every descriptor is checked before anyone uses it.
  */
-import { digestProblem } from './digest';
+import { digestProblem, sha256Digest, verifyDigest } from './digest';
 import { OciError } from './errors';
+import { isValidTag } from './reference';
 import { EMPTY_CONFIG, MediaTypes, type Descriptor, type ImageIndex, type ImageManifest } from './types';
 
 /** Everything we accept when fetching a manifest (the `Accept` header of GET/HEAD). */
@@ -103,4 +104,43 @@ export function parseManifest(bytes: Buffer, describe: string, details: { regist
   if (!Array.isArray(layers)) throw problem('manifest has no layers array');
   layers.forEach((entry, i) => checkDescriptor(entry, `layers[${i}]`, problem));
   return document as unknown as ImageManifest;
+}
+
+/**
+ * The checks both repositories make before pushing a manifest: a valid tag
+ * and well-formed manifest bytes (misuse: TypeError), then the size limit
+ * (`tooLarge`, worded by the repository). Returns the parsed manifest and the
+ * descriptor it is pushed as, with its artifactType.
+ */
+export function manifestToPush(
+  bytes: Buffer,
+  mediaType: string,
+  tag: string | undefined,
+  maxBytes: number,
+  tooLarge: (digest: string, size: number, max: number) => OciError,
+): { manifest: ImageManifest | ImageIndex; descriptor: Descriptor } {
+  if (tag !== undefined && !isValidTag(tag)) throw new TypeError(`invalid tag ${JSON.stringify(tag)}`);
+  let manifest: ImageManifest | ImageIndex;
+  try {
+    manifest = parseManifest(bytes, 'manifest to push');
+  } catch (error) {
+    throw new TypeError(error instanceof Error ? error.message : String(error));
+  }
+  const digest = sha256Digest(bytes);
+  if (bytes.length > maxBytes) throw tooLarge(digest, bytes.length, maxBytes);
+  const descriptor: Descriptor = { mediaType, digest, size: bytes.length, ...(manifest.artifactType === undefined ? {} : { artifactType: manifest.artifactType }) };
+  return { manifest, descriptor };
+}
+
+/**
+ * A descriptor's embedded `data` (descriptor.md §Embedded Content), checked
+ * exactly like fetched bytes: its size (`sizeMismatch`, worded by the
+ * repository), then its digest. Undefined when the descriptor embeds nothing.
+ */
+export function embeddedContent(descriptor: Descriptor, what: string, registry: string, sizeMismatch: (actual: number) => OciError): Buffer | undefined {
+  if (descriptor.data === undefined) return undefined;
+  const bytes = Buffer.from(descriptor.data, 'base64');
+  if (bytes.length !== descriptor.size) throw sizeMismatch(bytes.length);
+  verifyDigest(bytes, descriptor.digest, { what, registry });
+  return bytes;
 }

@@ -10,7 +10,7 @@ import { nextLink } from './http/link';
 import type { ExchangeContext, RegistryTransport } from './http/registry-transport';
 import { contentLength, contentType, headerValue, readErrorSummary, unexpectedStatus, type HttpResponse } from './http/response';
 import { KeyedMutex } from './concurrency';
-import { MANIFEST_MEDIA_TYPES, checkDescriptor, isImageIndex, isManifestMediaType, parseManifest } from './manifest';
+import { MANIFEST_MEDIA_TYPES, checkDescriptor, embeddedContent, isImageIndex, isManifestMediaType, manifestToPush, parseManifest } from './manifest';
 import { isValidTag, type ImageReference } from './reference';
 import { addToReferrersIndex, fallbackIndexEntry, selectCandidates, tooManyReferrers, verifyCandidates, type CandidateContext } from './referrers';
 import type { OciRepository, ReferrerListing, ReferrersOptions } from './repository';
@@ -116,13 +116,8 @@ export class RegistryRepository implements OciRepository {
     checkDescriptor(descriptor, 'descriptor', (reason) => new TypeError(reason));
     const what = `blob ${this.display(descriptor.digest)}`;
     if (descriptor.size > maxBytes) throw this.tooLarge(what, descriptor.digest, descriptor.size, maxBytes);
-    if (descriptor.data !== undefined) {
-      // Embedded data (descriptor.md §Embedded Content) is checked exactly like fetched bytes.
-      const bytes = Buffer.from(descriptor.data, 'base64');
-      this.checkSize(bytes.length, descriptor.size, what, descriptor.digest);
-      verifyDigest(bytes, descriptor.digest, { what, registry: this.registry });
-      return bytes;
-    }
+    const embedded = embeddedContent(descriptor, what, this.registry, (actual) => this.sizeMismatch(what, descriptor.digest, descriptor.size, `${actual} bytes`));
+    if (embedded !== undefined) return embedded;
     const context = this.context(`fetch ${what}`, descriptor.digest);
     return this.shared.transport.exchange(context, { method: 'GET', url: this.url(`/blobs/${descriptor.digest}`) }, async (response) => {
       if (response.status !== 200) throw await unexpectedStatus(response, context);
@@ -190,18 +185,10 @@ export class RegistryRepository implements OciRepository {
   }
 
   async pushManifest(bytes: Buffer, mediaType: string, tag?: string): Promise<Descriptor> {
-    if (tag !== undefined && !isValidTag(tag)) throw new TypeError(`invalid tag ${JSON.stringify(tag)}`);
-    let manifest: ImageManifest | ImageIndex;
-    try {
-      manifest = parseManifest(bytes, 'manifest to push');
-    } catch (error) {
-      throw new TypeError(error instanceof Error ? error.message : String(error));
-    }
-    const max = this.shared.limits.maxManifestBytes;
-    const digest = sha256Digest(bytes);
-    if (bytes.length > max) throw this.tooLarge(`manifest ${this.display(digest)}`, digest, bytes.length, max);
-    const descriptor: Descriptor = { mediaType, digest, size: bytes.length, ...(manifest.artifactType === undefined ? {} : { artifactType: manifest.artifactType }) };
-    const indexedBySubject = await this.putManifest(bytes, mediaType, digest);
+    const { manifest, descriptor } = manifestToPush(bytes, mediaType, tag, this.shared.limits.maxManifestBytes, (digest, size, max) =>
+      this.tooLarge(`manifest ${this.display(digest)}`, digest, size, max),
+    );
+    const indexedBySubject = await this.putManifest(bytes, mediaType, descriptor.digest);
     if (tag !== undefined) await this.putManifest(bytes, mediaType, tag);
     // No OCI-Subject header: the registry did not index the referrer, keep the tag-schema index (oras pushWithIndexing).
     if (manifest.subject !== undefined && !indexedBySubject) await this.indexReferrer(manifest.subject, fallbackIndexEntry(descriptor, manifest));

@@ -4,7 +4,14 @@
  * without verifying anything.
  */
 import type { Command } from 'commander';
-import { inspectArtifactSignatures, renderInspectJson, renderInspectTree, skippedWarnings, SKIPPED_SIGNATURES_MESSAGE } from '@notary-gate/notary';
+import {
+  collectSignatures,
+  DEFAULT_MAX_SIGNATURES,
+  renderInspectJson,
+  renderInspectTree,
+  skippedWarnings,
+  SKIPPED_SIGNATURES_MESSAGE,
+} from '@notary-gate/notary';
 import type { CliContext } from '../support/context';
 import { CommandFailed, UsageError } from '../support/errors';
 import { parseOutputFormat, withNewline } from '../support/output-format';
@@ -17,8 +24,6 @@ interface InspectFlags extends RegistryFlags {
 }
 
 const STYLES = ['seed', 'notation'] as const;
-/** notation's default `--max-signatures`. */
-const DEFAULT_MAX_SIGNATURES = 100;
 
 export function registerInspectCommand(program: Command, context: CliContext): void {
   const command = program
@@ -41,14 +46,14 @@ async function inspect(reference: string, flags: InspectFlags, context: CliConte
   }
   const target = await openTarget(reference, flags, context);
   try {
-    const { outcomes, truncated } = await inspectArtifactSignatures(target.repository, target.descriptor, { maxSignatures });
+    const { outcomes, maxSignaturesWarning } = await collectSignatures(target.repository, target.descriptor, { maxSignatures });
     const warnings = skippedWarnings(outcomes);
     for (const warning of warnings) context.stderr.write(`${warning}\n`);
     context.stdout.write(
       format === 'json' ? withNewline(renderInspectJson(target.descriptor.mediaType, outcomes)) : renderInspectTree(target.digestReference, outcomes, { style }),
     );
     // notation's ErrorExceedMaxSignatures wording.
-    if (truncated) throw new CommandFailed(`exceeded configured limit of max signatures ${maxSignatures} to examine`);
+    if (maxSignaturesWarning !== undefined) throw new CommandFailed(maxSignaturesWarning);
     if (warnings.length > 0) throw new CommandFailed(SKIPPED_SIGNATURES_MESSAGE);
   } finally {
     await target.close();

@@ -15,7 +15,7 @@
  * Callers parse with the native `JSON.parse` first and ask this module only
  * for the wording of a failure, so the fast path stays native.
  */
-import { goQuote } from '../x509/go-quote';
+import { compareGoStrings, goQuote } from '../x509/go-quote';
 
 export type GoJsonMode = 'document' | 'firstValue';
 
@@ -76,13 +76,7 @@ class Scanner {
   }
 
   private object(depth: number): void {
-    this.i++;
-    this.skipSpace();
-    if (this.peek() === 0x7d) {
-      this.i++;
-      return;
-    }
-    for (;;) {
+    this.members(0x7d, 'after object key:value pair', () => {
       this.skipSpace();
       const c = this.peek();
       if (c !== 0x22) this.fail(c, 'looking for beginning of object key string');
@@ -92,40 +86,34 @@ class Scanner {
       if (colon !== 0x3a) this.fail(colon, 'after object key');
       this.i++;
       this.value(depth + 1);
-      this.skipSpace();
-      const next = this.peek();
-      if (next === 0x2c) {
-        this.i++;
-        continue;
-      }
-      if (next === 0x7d) {
-        this.i++;
-        return;
-      }
-      this.fail(next, 'after object key:value pair');
-    }
+    });
   }
 
   private array(depth: number): void {
+    this.members(0x5d, 'after array element', () => this.value(depth + 1));
+  }
+
+  /** The comma-separated members of an object or array, from its opening byte to `close`. */
+  private members(close: number, afterMember: string, member: () => void): void {
     this.i++;
     this.skipSpace();
-    if (this.peek() === 0x5d) {
+    if (this.peek() === close) {
       this.i++;
       return;
     }
     for (;;) {
-      this.value(depth + 1);
+      member();
       this.skipSpace();
       const next = this.peek();
       if (next === 0x2c) {
         this.i++;
         continue;
       }
-      if (next === 0x5d) {
+      if (next === close) {
         this.i++;
         return;
       }
-      this.fail(next, 'after array element');
+      this.fail(next, afterMember);
     }
   }
 
@@ -308,11 +296,6 @@ export function goJsonString(value: string): string {
   return `${out}"`;
 }
 
-/** Go orders map keys by their UTF-8 bytes. */
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 /**
  * Go's `json.Marshal` of a decoded JSON value (`map[string]interface{}`,
  * `[]interface{}`, float64…): compact, object keys sorted.
@@ -330,7 +313,7 @@ export function goJsonMarshal(value: unknown): string {
     const object = value as Record<string, unknown>;
     const keys = Object.keys(object)
       .filter((key) => object[key] !== undefined)
-      .sort(compareUtf8);
+      .sort(compareGoStrings); // Go orders map keys by their UTF-8 bytes
     return `{${keys.map((key) => `${goJsonString(key)}:${goJsonMarshal(object[key])}`).join(',')}}`;
   }
   throw new TypeError(`json: unsupported type: ${typeof value}`);

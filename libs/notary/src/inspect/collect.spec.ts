@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMPTY_CONFIG, MediaTypes, OciLayoutRepository, type Descriptor } from '@notary-gate/oci';
+import { EMPTY_CONFIG, MediaTypes, OciError, OciLayoutRepository, type Descriptor, type Repository } from '@notary-gate/oci';
 import { NOTATION_GO_DIR } from '../conformance/vectors';
 import { collectSignatures } from './collect';
 import { renderInspectTree, skippedWarnings } from './render';
@@ -15,7 +15,10 @@ describe('collectSignatures (the listing half of notation inspect), in an OCI la
   let repository: OciLayoutRepository;
   let image: Descriptor;
 
-  async function attachSignature(layers: Array<{ bytes: Buffer; mediaType: string }>): Promise<{ manifest: Descriptor; layers: Descriptor[] }> {
+  async function attachSignature(
+    layers: Array<{ bytes: Buffer; mediaType: string }>,
+    config: Descriptor = EMPTY,
+  ): Promise<{ manifest: Descriptor; layers: Descriptor[] }> {
     await repository.pushBlob(Buffer.from('{}'), MediaTypes.ociEmpty);
     const pushed = await Promise.all(layers.map((layer) => repository.pushBlob(layer.bytes, layer.mediaType)));
     const manifest = await repository.pushManifest(
@@ -23,7 +26,7 @@ describe('collectSignatures (the listing half of notation inspect), in an OCI la
         schemaVersion: 2,
         mediaType: MediaTypes.ociManifest,
         artifactType: MediaTypes.notarySignature,
-        config: EMPTY,
+        config,
         layers: pushed,
         subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
       }),
@@ -62,6 +65,32 @@ describe('collectSignatures (the listing half of notation inspect), in an OCI la
     expect(outcomes).toHaveLength(1);
     expect(maxSignaturesWarning).toBe('exceeded configured limit of max signatures 1 to examine');
     await expect(collectSignatures(repository, image, { maxSignatures: 0 })).rejects.toThrow('max-signatures value 0 must be a positive number');
+  });
+
+  it('leaves out, uncounted, a referrer of the Notary type that is not a Notary signature manifest (reference §2)', async () => {
+    const config = await repository.pushBlob(json({ os: 'linux' }), 'application/vnd.oci.image.config.v1+json');
+    await attachSignature([{ bytes: envelope('blob.jws.sig'), mediaType: MediaTypes.jws }], config);
+    const cose = await attachSignature([{ bytes: envelope('blob.cose.sig'), mediaType: MediaTypes.cose }]);
+    // The layout lists referrers in push order: the left-out one first, so the signature after it takes its place.
+    const { outcomes, maxSignaturesWarning } = await collectSignatures(repository, image, { maxSignatures: 1 });
+    expect(maxSignaturesWarning).toBeUndefined();
+    expect(outcomes.map((outcome) => (outcome.kind === 'signature' ? outcome.signature.digest : outcome.warning))).toEqual([cose.manifest.digest]);
+  });
+
+  it('lets a registry outage propagate instead of skipping the signature (STYLE.md §5)', async () => {
+    await attachSignature([{ bytes: envelope('blob.jws.sig'), mediaType: MediaTypes.jws }]);
+    const outage = new OciError('ERR_UNREACHABLE', 'cannot reach the registry');
+    // The layout itself, but its blob reads fail the way an unreachable registry does.
+    const unreachable: Repository = {
+      name: repository.name,
+      resolve: (reference) => repository.resolve(reference),
+      fetchManifest: (target) => repository.fetchManifest(target),
+      fetchBlob: () => Promise.reject(outage),
+      referrers: (digest, options) => repository.referrers(digest, options),
+      pushBlob: (bytes, mediaType) => repository.pushBlob(bytes, mediaType),
+      pushManifest: (bytes, mediaType, tag) => repository.pushManifest(bytes, mediaType, tag),
+    };
+    await expect(collectSignatures(unreachable, image)).rejects.toBe(outage);
   });
 
   it('skips, with notation’s warnings, what cannot be fetched or read', async () => {

@@ -10,9 +10,8 @@
  * content addressing, but a referrers index or API response can claim it), and
  * a fan-out of 50 referrers per level would otherwise grow without limit.
  */
-import type { Descriptor, Repository } from '@notary-gate/oci';
+import { mapWithConcurrency, type Descriptor, type Repository } from '@notary-gate/oci';
 import { encodeGoJson, goMap, goStruct, GoJsonObject } from './go-json';
-import { mapBounded } from './map-bounded';
 import { renderTree, treeNode, TreeNode } from './tree';
 
 export interface ReferrerNode {
@@ -88,7 +87,7 @@ export async function discoverReferrerGraph(repository: Repository, subject: Des
 
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
     const filter = depth === 1 ? options.artifactType : undefined;
-    const listed = await mapBounded(frontier, concurrency, (pending) => list(pending.digest, filter));
+    const listed = await mapWithConcurrency(frontier, concurrency, (pending) => list(pending.digest, filter));
     const next: Pending[] = [];
     frontier.forEach((pending, index) => {
       for (const descriptor of listed[index]!) {

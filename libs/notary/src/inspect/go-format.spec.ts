@@ -1,5 +1,6 @@
 import { envelopeMediaTypeFromFileName } from './blob-signature';
-import { encodeGoJson, goMap, goStruct, quoteGoString } from './go-json';
+import { goJsonString } from '../envelope/go-json';
+import { encodeGoJson, goMap, goStruct } from './go-json';
 import { formatGoFloat, goSprint } from './go-sprint';
 import { renderTree, treeNode, treePair } from './tree';
 
@@ -23,10 +24,10 @@ describe('encodeGoJson (json.Encoder with SetIndent("", "  "))', () => {
   });
 
   it('escapes like Go with HTML escaping on', () => {
-    expect(quoteGoString('<a href="x">&</a>\n\t\b\f\u0001\u007f\u2028é')).toBe(
+    expect(goJsonString('<a href="x">&</a>\n\t\b\f\u0001\u007f\u2028é')).toBe(
       '"\\u003ca href=\\"x\\"\\u003e\\u0026\\u003c/a\\u003e\\n\\t\\b\\f\\u0001\u007f\\u2028é"',
     );
-    expect(quoteGoString('\ud800')).toBe('"\\ufffd"');
+    expect(goJsonString('\ud800')).toBe('"\\ufffd"');
   });
 
   it('sorts map keys bytewise, integer-like keys included', () => {

@@ -3,8 +3,11 @@
  * `json.Encoder` with `SetIndent("", "  ")` and its default HTML escaping
  * (`<`, `>`, `&` become `\u003c`, `\u003e`, `\u0026`), a trailing newline,
  * struct fields in declaration order and map keys sorted. `JSON.stringify`
- * differs on all of these, hence this small encoder.
+ * differs on all of these, hence this small encoder (strings are quoted by
+ * the envelope's `json.Marshal` port, which escapes the same way).
  */
+import { goJsonString } from '../envelope/go-json';
+import { compareGoStrings } from '../x509/go-quote';
 
 export type GoJsonValue = string | number | boolean | null | GoJsonValue[] | GoJsonObject;
 
@@ -23,11 +26,6 @@ export function goMap(entries: Iterable<readonly [string, GoJsonValue]>): GoJson
   return new GoJsonObject([...entries].sort(([a], [b]) => compareGoStrings(a, b)));
 }
 
-/** Go's string order: bytewise over UTF-8 (differs from UTF-16 order only above U+FFFF). */
-export function compareGoStrings(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 /** Encode like `json.NewEncoder(w)` + `SetIndent("", "  ")` + `Encode(v)`. */
 export function encodeGoJson(value: GoJsonValue): string {
   return `${encodeValue(value, '')}\n`;
@@ -35,7 +33,7 @@ export function encodeGoJson(value: GoJsonValue): string {
 
 function encodeValue(value: GoJsonValue, indent: string): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return quoteGoString(value);
+  if (typeof value === 'string') return goJsonString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`json: unsupported value: ${value}`);
@@ -49,54 +47,6 @@ function encodeValue(value: GoJsonValue, indent: string): string {
     return `[\n${value.map((item) => inner + encodeValue(item, inner)).join(',\n')}\n${indent}]`;
   }
   if (value.entries.length === 0) return '{}';
-  const members = value.entries.map(([key, member]) => `${inner}${quoteGoString(key)}: ${encodeValue(member, inner)}`);
+  const members = value.entries.map(([key, member]) => `${inner}${goJsonString(key)}: ${encodeValue(member, inner)}`);
   return `{\n${members.join(',\n')}\n${indent}}`;
-}
-
-const HEX = '0123456789abcdef';
-
-/** Go `encoding/json` string quoting with HTML escaping (Go ≥ 1.22 writes `\b` and `\f`). */
-export function quoteGoString(text: string): string {
-  let out = '"';
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    switch (char) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '<':
-      case '>':
-      case '&':
-        out += `\\u00${HEX[code >> 4]}${HEX[code & 0xf]}`;
-        continue;
-      case '\u2028':
-        out += '\\u2028';
-        continue;
-      case '\u2029':
-        out += '\\u2029';
-        continue;
-    }
-    if (code < 0x20) out += `\\u00${HEX[code >> 4]}${HEX[code & 0xf]}`;
-    else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd'; // a lone surrogate is invalid UTF-8 in Go
-    else out += char;
-  }
-  return `${out}"`;
 }

@@ -22,7 +22,8 @@
 import type { Descriptor } from '@notary-gate/oci';
 import { MediaTypes } from '@notary-gate/oci';
 import { formatAnsic, formatRfc3339 } from '../x509/time-format';
-import { compareGoStrings, encodeGoJson, goMap, goStruct, GoJsonObject, GoJsonValue } from './go-json';
+import { compareGoStrings } from '../x509/go-quote';
+import { encodeGoJson, goMap, goStruct, GoJsonObject, GoJsonValue } from './go-json';
 import type { InspectedCertificate, InspectedSignature, InspectedTimestamp, InspectOutcome, InspectTime } from './model';
 import { renderTree, treeNode, TreeNode, treePair } from './tree';
 

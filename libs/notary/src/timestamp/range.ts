@@ -8,7 +8,7 @@
 import type { SignedTime } from '../types';
 import type { Certificate } from '../x509/certificate';
 import { goQuote } from '../x509/go-quote';
-import { formatAnsic, formatRfc1123Z, formatRfc3339, rfc3339OffsetMinutes } from '../x509/time-format';
+import { formatAnsic, formatGoTimeString, formatRfc1123Z, formatRfc3339, rfc3339OffsetMinutes } from '../x509/time-format';
 import { TimestampError } from './errors';
 import type { TimestampRange } from './tst-info';
 
@@ -95,11 +95,5 @@ function nanoFraction(epochNanos: bigint): string {
  */
 function goTimeString(time: SignedTime): string {
   const offset = time.text === undefined ? 0 : (rfc3339OffsetMinutes(time.text) ?? 0);
-  const shifted = new Date(time.date.getTime() + offset * 60_000);
-  const iso = shifted.toISOString(); // yyyy-mm-ddThh:mm:ss.sssZ of the wall clock
-  const millis = shifted.getUTCMilliseconds();
-  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`;
-  const sign = offset < 0 ? '-' : '+';
-  const zone = `${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}${String(Math.abs(offset) % 60).padStart(2, '0')}`;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction} ${zone} ${offset === 0 ? 'UTC' : zone}`;
+  return formatGoTimeString(time.date, offset);
 }

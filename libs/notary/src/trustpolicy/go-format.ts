@@ -3,7 +3,7 @@
  * a string slice and a `[]map[string]string` (keys sorted, as fmt prints maps).
  * Strings themselves are quoted by the x509 area's `strconv.Quote` port.
  */
-import { goQuote } from '../x509/go-quote';
+import { compareGoStrings, goQuote } from '../x509/go-quote';
 
 export { goQuote };
 
@@ -15,13 +15,8 @@ export function goQuoteList(values: readonly string[]): string {
 /** `%q` of a `[]map[string]string`: `[map["C":"US" "O":"Notary"] map[...]]`, keys sorted like Go's fmt. */
 export function goQuoteMaps(maps: ReadonlyArray<ReadonlyMap<string, string>>): string {
   const printed = maps.map((map) => {
-    const keys = [...map.keys()].sort(compareBytes);
+    const keys = [...map.keys()].sort(compareGoStrings);
     return `map[${keys.map((key) => `${goQuote(key)}:${goQuote(map.get(key)!)}`).join(' ')}]`;
   });
   return `[${printed.join(' ')}]`;
-}
-
-/** Go compares strings bytewise (UTF-8); for the ASCII keys of DNs this is code-unit order. */
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -2,6 +2,7 @@
  * Verify one signature envelope against an OCI artifact (reference §8;
  * notation-go `verifier.Verify`): select the statement, run the pipeline,
  * then match the signed target descriptor and the required user metadata.
+ * All but the target match is `verifyEnvelope`, which `verifyBlob` shares.
  */
 import type { Descriptor } from '@notary-gate/oci';
 import { NotaryError } from '../errors';
@@ -10,17 +11,27 @@ import { resolveVerificationLevel } from '../trustpolicy/levels';
 import { OciTrustPolicyDocument } from '../trustpolicy/oci-policy';
 import type { TrustPolicyStatement } from '../trustpolicy/statement';
 import type { TrustStore } from '../truststore/types';
-import type { VerificationLevel, VerificationOutcome } from '../types';
+import type { EnvelopeContent, NotaryPayload, VerificationLevel, VerificationOutcome } from '../types';
 import type { RevocationChecker } from '../revocation';
 import type { PluginOptions } from './plugin';
 import { asNotaryError } from './as-notary-error';
 import { processSignature } from './process-signature';
 import { readPayload, targetMismatchError, userMetadataError } from './target';
 
-export interface VerifySignatureOptions extends PluginOptions {
+/** What verifying one envelope takes besides its target: the inputs `verifySignature` and `verifyBlob` share. */
+export interface EnvelopeVerificationOptions extends PluginOptions {
   envelope: Buffer;
   /** The envelope blob's media type (`application/jose+json` or `application/cose`). */
   signatureMediaType: string;
+  trustStore: TrustStore;
+  /** The verification time (expiry, certificate validity). */
+  now: Date;
+  /** Key/value pairs that must be annotations of the signed target. */
+  userMetadata?: Readonly<Record<string, string>>;
+  revocation?: RevocationChecker;
+}
+
+export interface VerifySignatureOptions extends EnvelopeVerificationOptions {
   /** The manifest descriptor of the artifact being verified (resolved from the registry). */
   targetDescriptor: Descriptor;
   /**
@@ -30,12 +41,6 @@ export interface VerifySignatureOptions extends PluginOptions {
   trustPolicy: TrustPolicyStatement | OciTrustPolicyDocument;
   /** `registry/repository@sha256:…`; required with a policy document. */
   artifactReference?: string;
-  trustStore: TrustStore;
-  /** The verification time (expiry, certificate validity). */
-  now: Date;
-  /** Key/value pairs that must be annotations of the signed target. */
-  userMetadata?: Readonly<Record<string, string>>;
-  revocation?: RevocationChecker;
 }
 
 /**
@@ -45,6 +50,19 @@ export interface VerifySignatureOptions extends PluginOptions {
  */
 export async function verifySignature(options: VerifySignatureOptions): Promise<VerificationOutcome> {
   const statement = statementFor(options.trustPolicy, options.artifactReference);
+  return verifyEnvelope(statement, options, (payload) => targetMismatchError(payload, options.targetDescriptor));
+}
+
+/**
+ * The steps notation-go `Verify` and `VerifyBlob` share: the statement's
+ * level, the pipeline, then the signed payload checked against the target
+ * (`targetError`, the one step that differs) and the required user metadata.
+ */
+export async function verifyEnvelope(
+  statement: TrustPolicyStatement,
+  options: EnvelopeVerificationOptions,
+  targetError: (payload: NotaryPayload, envelope: EnvelopeContent) => NotaryError | null,
+): Promise<VerificationOutcome> {
   const level = levelOf(statement);
   // A skipped statement verifies nothing and reports nothing (notation returns at once).
   if (level.name === 'skip') return { level, results: [], error: null };
@@ -58,14 +76,15 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
     ...(options.pluginDirectory === undefined ? {} : { pluginDirectory: options.pluginDirectory }),
   });
   const outcome: VerificationOutcome = { level, results: processed.results, error: processed.error };
-  if (processed.envelope) outcome.envelope = processed.envelope;
-  if (processed.error || !processed.envelope) return outcome;
+  const envelope = processed.envelope;
+  if (envelope) outcome.envelope = envelope;
+  if (processed.error || !envelope) return outcome;
 
   try {
-    const payload = readPayload(processed.envelope);
+    const payload = readPayload(envelope);
     outcome.payload = payload;
     // As notation: the metadata error, when there is one, replaces the mismatch error.
-    outcome.error = targetMismatchError(payload, options.targetDescriptor);
+    outcome.error = targetError(payload, envelope);
     if (options.userMetadata && Object.keys(options.userMetadata).length > 0) {
       outcome.error = userMetadataError(payload, options.userMetadata) ?? outcome.error;
     }

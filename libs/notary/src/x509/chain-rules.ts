@@ -20,8 +20,10 @@ export function chainError(code: NotaryErrorCode, message: string, certificate?:
 
 /** What differs between the code-signing and the timestamping profile. */
 export interface ChainProfile {
-  leafRules(certificate: Certificate): void;
-  caRules(certificate: Certificate, expectedPathLength: number): void;
+  /** Code signing: keyUsage must be marked critical; timestamping: present is enough. */
+  keyUsageMustBeCritical: boolean;
+  /** The leaf's extended key usage rule, the only leaf rule the profiles do not share. */
+  validateLeafExtendedKeyUsage(certificate: Certificate): void;
   /** Code signing only: every certificate must cover this instant. */
   signingTime?: Date | undefined;
 }
@@ -40,7 +42,7 @@ export function validateChain(chain: readonly Certificate[], profile: ChainProfi
     validateSelfSignedLeaf(certificate);
     if (signingTime) validateSigningTime(certificate, signingTime);
     try {
-      profile.leafRules(certificate);
+      validateLeaf(certificate, profile);
     } catch (error) {
       if (!isNotaryError(error)) throw error;
       throw new NotaryError(error.code, `invalid self-signed certificate. Error: ${error.message}`, { cause: error, data: error.data ?? {} });
@@ -93,9 +95,25 @@ export function validateChain(chain: readonly Certificate[], profile: ChainProfi
         );
       }
     }
-    if (index === 0) profile.leafRules(certificate);
-    else profile.caRules(certificate, index - 1);
+    if (index === 0) validateLeaf(certificate, profile);
+    else validateCA(certificate, index - 1, profile);
   });
+}
+
+/** The leaf rules, in notation's order (both profiles check the same things but the EKU). */
+function validateLeaf(certificate: Certificate, profile: ChainProfile): void {
+  validateLeafBasicConstraints(certificate);
+  validateKeyUsagePresent(certificate, profile.keyUsageMustBeCritical);
+  validateLeafKeyUsage(certificate);
+  profile.validateLeafExtendedKeyUsage(certificate);
+  validateLeafKey(certificate);
+}
+
+/** The rules of an intermediate or root, in notation's order. */
+function validateCA(certificate: Certificate, expectedPathLength: number, profile: ChainProfile): void {
+  validateCABasicConstraints(certificate, expectedPathLength);
+  validateKeyUsagePresent(certificate, profile.keyUsageMustBeCritical);
+  validateCAKeyCertSign(certificate);
 }
 
 /** A lone certificate must verify under its own key and name itself as issuer. */
@@ -126,7 +144,7 @@ export function validateSigningTime(certificate: Certificate, signingTime: Date)
 }
 
 /** CA basicConstraints: cA=true, and an explicit pathLenConstraint (0 included) must allow the certificates below it. */
-export function validateCABasicConstraints(certificate: Certificate, expectedPathLength: number): void {
+function validateCABasicConstraints(certificate: Certificate, expectedPathLength: number): void {
   const view = goView(certificate);
   const subject = goQuote(certificate.subject);
   if (!view.basicConstraintsValid || !view.isCA) {
@@ -144,7 +162,7 @@ export function validateCABasicConstraints(certificate: Certificate, expectedPat
 }
 
 /** Leaf basicConstraints: when present, cA must be false. */
-export function validateLeafBasicConstraints(certificate: Certificate): void {
+function validateLeafBasicConstraints(certificate: Certificate): void {
   const view = goView(certificate);
   if (view.basicConstraintsValid && view.isCA) {
     throw chainError(
@@ -156,7 +174,7 @@ export function validateLeafBasicConstraints(certificate: Certificate): void {
 }
 
 /** keyUsage present (and, for code signing, critical). */
-export function validateKeyUsagePresent(certificate: Certificate, mustBeCritical: boolean): void {
+function validateKeyUsagePresent(certificate: Certificate, mustBeCritical: boolean): void {
   const extension = goView(certificate).extensions.find((candidate) => candidate.id === '2.5.29.15');
   const subject = goQuote(certificate.subject);
   if (extension && mustBeCritical && !extension.critical) {
@@ -166,7 +184,7 @@ export function validateKeyUsagePresent(certificate: Certificate, mustBeCritical
 }
 
 /** CA keyUsage must include keyCertSign. */
-export function validateCAKeyCertSign(certificate: Certificate): void {
+function validateCAKeyCertSign(certificate: Certificate): void {
   if ((goView(certificate).keyUsage & GoKeyUsage.CertSign) === 0) {
     throw chainError(
       'ERR_CERT_KEY_USAGE',
@@ -188,7 +206,7 @@ const FORBIDDEN_LEAF_KEY_USAGES: ReadonlyArray<[number, string]> = [
 ];
 
 /** Leaf keyUsage: digitalSignature set and nothing but digitalSignature (nonRepudiation is tolerated, as in Go). */
-export function validateLeafKeyUsage(certificate: Certificate): void {
+function validateLeafKeyUsage(certificate: Certificate): void {
   const usage = goView(certificate).keyUsage;
   const subject = goQuote(certificate.subject);
   if ((usage & GoKeyUsage.DigitalSignature) === 0) {
@@ -209,7 +227,7 @@ export function validateLeafKeyUsage(certificate: Certificate): void {
 }
 
 /** Reference §6: the leaf key must be RSA 2048/3072/4096 or ECDSA P-256/384/521. */
-export function validateLeafKey(certificate: Certificate): void {
+function validateLeafKey(certificate: Certificate): void {
   try {
     keySpecOf(certificate);
   } catch (error) {

@@ -3,16 +3,7 @@
  * `x509/codesigning_cert_validations.go`), with notation's exact messages.
  */
 import type { Certificate } from './certificate';
-import {
-  chainError,
-  validateCABasicConstraints,
-  validateCAKeyCertSign,
-  validateChain,
-  validateKeyUsagePresent,
-  validateLeafBasicConstraints,
-  validateLeafKey,
-  validateLeafKeyUsage,
-} from './chain-rules';
+import { chainError, validateChain } from './chain-rules';
 import { goQuote } from './go-quote';
 import { goView, type GoExtKeyUsage } from './go-view';
 
@@ -33,23 +24,7 @@ const EXCLUDED_CODE_SIGNING_EKUS: readonly GoExtKeyUsage[] = ['ServerAuth', 'Cli
  * then the verifier's authentic-timestamp step, §8).
  */
 export function validateCodeSigningCertChain(chain: readonly Certificate[], signingTime?: Date): void {
-  validateChain(chain, {
-    signingTime,
-    leafRules: validateCodeSigningLeaf,
-    caRules: (certificate, expectedPathLength) => {
-      validateCABasicConstraints(certificate, expectedPathLength);
-      validateKeyUsagePresent(certificate, true);
-      validateCAKeyCertSign(certificate);
-    },
-  });
-}
-
-function validateCodeSigningLeaf(certificate: Certificate): void {
-  validateLeafBasicConstraints(certificate);
-  validateKeyUsagePresent(certificate, true);
-  validateLeafKeyUsage(certificate);
-  validateCodeSigningExtendedKeyUsage(certificate);
-  validateLeafKey(certificate);
+  validateChain(chain, { signingTime, keyUsageMustBeCritical: true, validateLeafExtendedKeyUsage: validateCodeSigningExtendedKeyUsage });
 }
 
 /**

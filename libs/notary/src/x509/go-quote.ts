@@ -40,3 +40,12 @@ export function goQuote(value: string): string {
   }
   return `${out}"`;
 }
+
+/**
+ * Go's string order (`<` on strings; how `fmt` and `encoding/json` sort map
+ * keys): bytewise over UTF-8, which differs from JavaScript's UTF-16 order
+ * only above U+FFFF.
+ */
+export function compareGoStrings(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -31,16 +31,8 @@ export interface KeySpec {
   namedCurve?: 'P-256' | 'P-384' | 'P-521';
 }
 
-interface AlgorithmRow {
-  keySpec: KeySpecName;
-  keyType: 'RSA' | 'EC';
-  size: number;
-  signatureAlgorithm: SignatureAlgorithm;
-  jwsAlg: JwsAlgorithm;
-  coseAlg: CoseAlgorithm;
-  hash: HashName;
-  namedCurve?: 'P-256' | 'P-384' | 'P-521';
-}
+/** A row of the table: a key spec but for `nodeHash`, which follows from `hash`. */
+type AlgorithmRow = Omit<KeySpec, 'nodeHash'>;
 
 /** Reference §6, one row per accepted key. */
 const ALGORITHMS: readonly AlgorithmRow[] = [

@@ -96,12 +96,15 @@ export function formatRfc3339(date: Date, offsetMinutes = 0, options: { fraction
 }
 
 /**
- * Go `time.Time.String()` of a UTC time, which is what `%s` prints for
- * `t.UTC()`: `2006-01-02 15:04:05.999999999 +0000 UTC`.
+ * Go `time.Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`. At
+ * offset 0 the zone is UTC, which is what `%s` prints for `t.UTC()`
+ * (`+0000 UTC`); any other offset is the nameless fixed zone `time.Parse`
+ * makes, whose name Go prints as the offset again (`+0800 +0800`).
  */
-export function formatGoTimeString(date: Date): string {
-  const wall = wallClock(date, 0);
-  return `${year(wall.year)}-${pad(wall.month + 1, 2)}-${pad(wall.day, 2)} ${clock(wall)}${trimmedFraction(wall.milliseconds)} +0000 UTC`;
+export function formatGoTimeString(date: Date, offsetMinutes = 0): string {
+  const wall = wallClock(date, offsetMinutes);
+  const zone = numericOffset(offsetMinutes, '');
+  return `${year(wall.year)}-${pad(wall.month + 1, 2)}-${pad(wall.day, 2)} ${clock(wall)}${trimmedFraction(wall.milliseconds)} ${zone} ${offsetMinutes === 0 ? 'UTC' : zone}`;
 }
 
 /**

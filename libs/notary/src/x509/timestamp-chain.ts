@@ -5,16 +5,7 @@
  * id-kp-timeStamping and critical (RFC 3161 §2.3), and no signing-time check.
  */
 import type { Certificate } from './certificate';
-import {
-  chainError,
-  validateCABasicConstraints,
-  validateCAKeyCertSign,
-  validateChain,
-  validateKeyUsagePresent,
-  validateLeafBasicConstraints,
-  validateLeafKey,
-  validateLeafKeyUsage,
-} from './chain-rules';
+import { chainError, validateChain } from './chain-rules';
 import { goQuote } from './go-quote';
 import { goView } from './go-view';
 
@@ -26,22 +17,7 @@ const EXTENDED_KEY_USAGE_OID = '2.5.29.37';
  * ERR_CERT_EKU, ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM.
  */
 export function validateTimestampingCertChain(chain: readonly Certificate[]): void {
-  validateChain(chain, {
-    leafRules: validateTimestampingLeaf,
-    caRules: (certificate, expectedPathLength) => {
-      validateCABasicConstraints(certificate, expectedPathLength);
-      validateKeyUsagePresent(certificate, false);
-      validateCAKeyCertSign(certificate);
-    },
-  });
-}
-
-function validateTimestampingLeaf(certificate: Certificate): void {
-  validateLeafBasicConstraints(certificate);
-  validateKeyUsagePresent(certificate, false);
-  validateLeafKeyUsage(certificate);
-  validateTimestampingExtendedKeyUsage(certificate);
-  validateLeafKey(certificate);
+  validateChain(chain, { keyUsageMustBeCritical: false, validateLeafExtendedKeyUsage: validateTimestampingExtendedKeyUsage });
 }
 
 function validateTimestampingExtendedKeyUsage(certificate: Certificate): void {
