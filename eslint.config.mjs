@@ -31,6 +31,8 @@ export default tseslint.config(
   restrict(['libs/cache/**/*.ts', 'libs/messaging/**/*.ts'], [{ group: ['@notary-gate/oci', '@notary-gate/notary', '@notary-gate/policy', '@notary-gate/admission', '@notary-gate/engine', '@notary-gate/workers', '**/apps/**'], message: 'cache and messaging depend only on contracts (DESIGN.md).' }]),
   restrict(['libs/workers/**/*.ts'], [{ group: ['@nestjs/*', 'nats', 'ioredis', '@notary-gate/messaging', '@notary-gate/engine', '@notary-gate/admission', '**/apps/**'], message: 'Worker functions compose oci, notary and policy; they know no transport and no orchestration.' }]),
   restrict(['libs/contracts/**/*.ts'], [{ group: ['@notary-gate/*', '**/libs/**', '**/apps/**'], message: 'contracts imports nothing of ours.' }]),
+  restrict(['libs/worker-host/**/*.ts'], [{ group: ['@notary-gate/engine', '@notary-gate/admission', '**/apps/**'], message: 'worker-host hosts the worker functions: no orchestration, and a lib never imports an app.' }]),
+  restrict(['apps/discovery/**/*.ts', 'apps/signature-verifier/**/*.ts', 'apps/attestation-evaluator/**/*.ts'], [{ group: ['**/apps/**', '@notary-gate/engine', '@notary-gate/admission'], message: 'A worker imports no other app (never the gateway) and runs no orchestration.' }]),
   restrict(['apps/gateway/**/*.ts'], [{ group: ['@notary-gate/notary', '**/apps/signature-verifier/**', '**/apps/discovery/**', '**/apps/attestation-evaluator/**'], message: 'The gateway verifies nothing itself and imports no worker.' }]),
   {
     // The one place allowed to read the environment, and test support.

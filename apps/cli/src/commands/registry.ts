@@ -10,6 +10,7 @@ import { registerAttachCommand } from './attach';
 import { registerCertCommand } from './cert';
 import { registerDiscoverCommand } from './discover';
 import { registerInspectCommand } from './inspect';
+import { registerServeCommand } from './serve';
 import { registerSignCommand } from './sign';
 import { registerVerifyCommand } from './verify';
 
@@ -23,4 +24,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAttachCommand,
   registerCertCommand,
   registerApplyCommand,
+  registerServeCommand,
 ];

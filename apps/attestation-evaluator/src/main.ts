@@ -1,0 +1,8 @@
+/**
+ * The attestation-evaluator worker: serves notary.v1.evaluate over NATS in its queue group,
+ * caching through Redis (libs/worker-host has the wiring; the work is libs/workers').
+ * Environment: see the README's "Worker" and "Common" tables (NATS_URL is required).
+ */
+import { mainOfWorker } from '@notary-gate/worker-host';
+
+mainOfWorker('evaluator');

@@ -1,0 +1,38 @@
+/**
+ * Registry access of a service process: plain HTTP only for the configured
+ * insecure registries, credentials from the docker config file, and every
+ * request counted into `notary_gate_registry_requests_total` through a
+ * counting dispatcher (which the process owns and closes).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadDockerConfig, type RegistryClientOptions } from '@notary-gate/oci';
+import { countingRegistryDispatcher, type JsonLogger, type ServiceMetrics } from '@notary-gate/service';
+import type { WorkerJobsConfig } from './worker-config';
+
+export interface ServiceRegistryAccess {
+  options: RegistryClientOptions;
+  /** Closes the dispatcher (after the registry client that uses it). */
+  close(): Promise<void>;
+}
+
+/** `DOCKER_CONFIG_FILE`, else `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json` (docker's rule). */
+export function dockerConfigPathOf(config: Pick<WorkerJobsConfig, 'dockerConfig' | 'dockerConfigFile'>): string {
+  return config.dockerConfigFile ?? join(config.dockerConfig ?? join(homedir(), '.docker'), 'config.json');
+}
+
+export async function serviceRegistryAccess(config: WorkerJobsConfig, metrics: ServiceMetrics, logger: JsonLogger): Promise<ServiceRegistryAccess> {
+  // A missing file means anonymous access; an unreadable or malformed one fails the boot (ERR_CONFIG_INVALID).
+  const credentials = await loadDockerConfig(dockerConfigPathOf(config));
+  const dispatcher = countingRegistryDispatcher(metrics, { connectTimeoutMs: config.registryTimeoutMs });
+  return {
+    options: {
+      insecureRegistries: [...config.insecureRegistries],
+      credentials,
+      timeoutMs: config.registryTimeoutMs,
+      dispatcher,
+      onWarning: (message) => logger.warn(message, { context: 'Registry' }),
+    },
+    close: () => dispatcher.close(),
+  };
+}
