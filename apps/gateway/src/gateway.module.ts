@@ -121,7 +121,9 @@ export class GatewayModule {
               service: 'gateway',
               logLevel: config.logLevel,
               opsController: true,
-              checks: { nats: config.natsUrl !== undefined, cache: false },
+              // A gateway that cannot reach the tier still answers, applying each policy's failurePolicy;
+              // taking it out of the Service would make the webhook's own failurePolicy decide instead.
+              checks: { nats: config.natsUrl !== undefined, natsCritical: false, cache: false },
               ...(options.logger ? { logger: options.logger } : {}),
               ...(options.metrics ? { metrics: options.metrics } : {}),
               ...(options.health ? { health: options.health } : {}),

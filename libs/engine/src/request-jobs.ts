@@ -4,6 +4,13 @@
  */
 import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 
+/**
+ * Jobs may run this much past the request's deadline, so that when the tier is
+ * too slow it is the engine's deadline that fires (one message naming the
+ * webhook timeout), not a job's own timeout racing it.
+ */
+export const JOB_DEADLINE_GRACE_MS = 100;
+
 export class RequestJobs {
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
@@ -27,7 +34,7 @@ export class RequestJobs {
   }
 
   private options() {
-    return { deadline: this.deadline, requestId: this.requestId };
+    return { deadline: this.deadline + JOB_DEADLINE_GRACE_MS, requestId: this.requestId };
   }
 
   private once<T>(key: string, run: () => Promise<T>): Promise<T> {

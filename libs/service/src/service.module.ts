@@ -28,8 +28,9 @@ export interface ServiceModuleOptions {
    * Readiness checks registered at bootstrap from the app's providers:
    * `nats` from MessagingHealth (leave false for the in-process transport),
    * `cache` from CACHE_STORE (named `redis` with Redis). Defaults: true, true.
+   * A non-critical check is reported in /readyz but does not make it fail.
    */
-  checks?: { nats?: boolean; cache?: boolean; cacheCritical?: boolean };
+  checks?: { nats?: boolean; natsCritical?: boolean; cache?: boolean; cacheCritical?: boolean };
 }
 
 const SERVICE_MODULE_OPTIONS = Symbol('SERVICE_MODULE_OPTIONS');
@@ -45,7 +46,7 @@ class PlatformChecks implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const checks = this.options.checks ?? {};
     const messaging = (checks.nats ?? true) ? this.find<MessagingHealth>(MessagingHealth) : undefined;
-    if (messaging && !this.health.has('nats')) this.health.register(messagingCheck(messaging));
+    if (messaging && !this.health.has('nats')) this.health.register(messagingCheck(messaging, 'nats', { critical: checks.natsCritical ?? true }));
     const store = (checks.cache ?? true) ? this.find<ManagedCacheStore>(CACHE_STORE) : undefined;
     if (store) this.health.register(cacheCheck(store, { critical: checks.cacheCritical ?? true }));
   }

@@ -45,12 +45,11 @@ function trusting(yaml: string, certificate: IssuedCertificate): string {
 }
 
 /**
- * The deadline is the policy's 2 s minus the engine's margin. Whichever fires
- * first names it: the engine's deadline ("did not complete within the webhook
- * timeout of 2s") or the verify job's own ("no reply on <subject> within N ms
- * (the job deadline)", reported as the rule's error).
+ * The deadline is the policy's 2 s minus the engine's margin; jobs get a small
+ * grace beyond it, so the engine's deadline is the one that fires and names
+ * the webhook timeout.
  */
-const NAMES_THE_TIMEOUT = /verification did not complete within the webhook timeout of 2s|no reply on e2e-[\w-]+\.notary\.v1\.verify within \d+ ms \(the job deadline\)/;
+const NAMES_THE_TIMEOUT = /verification did not complete within the webhook timeout of 2s/;
 
 describe('a signature-verifier that never answers', () => {
   const names = isolation();
