@@ -271,8 +271,7 @@ describe('failurePolicy when the tier never answers', () => {
     const body = (await response.body.json()) as ReviewResponse;
     const elapsed = Date.now() - started;
     expect(body.response.allowed).toBe(false);
-    // The engine's deadline and the job's (both: policy timeout minus the margin) expire together; either
-    // way the denial names the timeout: the engine's failurePolicy message, or a rule error under Fail.
+    // Jobs get a short grace past the request deadline, so the engine's deadline is the one that fires.
     expect(body.response.status?.code).toBe(403);
     expect(body.response.status?.message).toMatch(
       /^notary-gate: verification did not complete within the webhook timeout of 3s for Pod\/default\/test \(failurePolicy Fail\)$/,
@@ -301,6 +300,37 @@ describe('failurePolicy when the tier never answers', () => {
     const body = (await response.body.json()) as ReviewResponse;
     expect(body.response.allowed).toBe(false);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('a policy directory that never loaded', () => {
+  it('denies admissions (no partial policy set decides anything) until the directory loads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ng-gateway-broken-'));
+    writeFileSync(join(dir, 'policy.yaml'), seed.policies['check-image-notary.yaml']!.replace('attestors:', 'attestors: [oops'));
+    const broken = await bootstrapGateway(loadGatewayConfig({ POLICY_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal' }), {
+      messaging: MessagingModule.forRoot({ handlers: handlersOf(workers) }),
+      logger: new JsonLogger({ service: 'gateway', level: 'fatal' }),
+    });
+    const agent = new Agent({ connect: { ca: broken.certificate() } });
+    try {
+      const send = async () => {
+        const response = await request(`${broken.url}/mutate`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review(podRequest(image('unsigned')))) });
+        return ((await response.body.json()) as ReviewResponse).response;
+      };
+      const denied = await send();
+      expect(denied.allowed).toBe(false);
+      expect(denied.status?.message).toMatch(new RegExp(`^notary-gate: the admission of Pod/default/test could not be decided: policies from ${dir} are not loaded \\(.*invalid YAML.*\\) \\(failurePolicy Fail\\)$`));
+      writeFileSync(join(dir, 'policy.yaml'), seed.policies['check-image-notary.yaml']!);
+      const store = broken.app.get(PolicyStore);
+      await eventually(async () => store.current().length, (count) => count === 1);
+      const decided = await send();
+      expect(decided.allowed).toBe(false);
+      expect(decided.status?.message).toContain('no signature is associated with');
+    } finally {
+      await broken.close();
+      await agent.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -50,12 +50,15 @@ export class AdmissionService {
       const deadline = receivedAt + deadlineSeconds(policies, apiServerTimeout) * 1000 - DEADLINE_MARGIN_MS;
       let verdict: Verdict;
       let failed = false;
+      const notLoaded = this.policies.notLoaded();
       try {
+        if (notLoaded !== undefined) throw new PoliciesNotLoaded(notLoaded);
         verdict = await withWatchdog(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now());
       } catch (error) {
         failed = true;
         this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
-        verdict = failurePolicyVerdict(request, policies, (error as Error).message ?? String(error));
+        // Without the policy set, no failurePolicy is known: deny (Kyverno's default, Fail).
+        verdict = failurePolicyVerdict(request, error instanceof PoliciesNotLoaded ? 'Fail' : policies, (error as Error).message ?? String(error));
       }
       endStage();
       this.metrics.admission(webhook, failed ? 'error' : verdict.allowed ? 'allowed' : 'denied');
@@ -95,13 +98,17 @@ export function deadlineSeconds(policies: Policy[], apiServerTimeout: string | u
 }
 
 /** failurePolicy for an admission that failed unexpectedly: Fail denies with the reason, Ignore admits with a warning. */
-export function failurePolicyVerdict(request: AdmissionRequest, policies: Policy[], reason: string): Verdict {
+export function failurePolicyVerdict(request: AdmissionRequest, policies: Policy[] | 'Fail', reason: string): Verdict {
   const object = request.object ?? request.oldObject;
   const subject = `${request.kind.kind}/${request.namespace ?? object?.metadata?.namespace ?? ''}/${request.name ?? object?.metadata?.name ?? ''}`;
-  if (effectiveFailurePolicy(policies) === 'Fail') {
+  if (policies === 'Fail' || effectiveFailurePolicy(policies) === 'Fail') {
     return { allowed: false, message: `notary-gate: the admission of ${subject} could not be decided: ${reason} (failurePolicy Fail)`, patch: [], warnings: [], results: [] };
   }
   return { allowed: true, message: null, patch: [], warnings: [`notary-gate: the admission of ${subject} could not be decided: ${reason}; admitted unverified (failurePolicy Ignore)`], results: [] };
+}
+
+class PoliciesNotLoaded extends Error {
+  override readonly name = 'PoliciesNotLoaded';
 }
 
 class WatchdogExpired extends Error {

@@ -37,14 +37,15 @@ describe('loadPolicyDirectory', () => {
     expect((await loadPolicyDirectory(dir)).value.map((loaded) => loaded.name)).toEqual(['a', 'b']);
   });
 
-  it('refuses two policies of the same name', async () => {
+  it('lets a later file replace an earlier policy of the same name, as kubectl apply would, with a warning', async () => {
     const { dir } = setup();
     writeFileSync(join(dir, 'a.yaml'), policy('same'));
-    writeFileSync(join(dir, 'b.yaml'), policy('same'));
-    await expect(loadPolicyDirectory(dir)).rejects.toMatchObject({
-      code: 'ERR_POLICY_INVALID',
-      message: `${join(dir, 'b.yaml')}: metadata.name: ClusterPolicy "same" is already defined in ${join(dir, 'a.yaml')}`,
-    });
+    writeFileSync(join(dir, 'b.yaml'), policy('same').replace("registry.test/*", "other.test/*"));
+    const warnings: string[] = [];
+    const loaded = await loadPolicyDirectory(dir, (message) => warnings.push(message));
+    expect(loaded.value.map((p) => [p.name, p.source])).toEqual([['same', join(dir, 'b.yaml')]]);
+    expect(loaded.value[0]!.rules[0]!.verifyImages[0]!.imageReferences).toEqual(['other.test/*']);
+    expect(warnings).toEqual([`${join(dir, 'b.yaml')}: ClusterPolicy "same" replaces the one defined in ${join(dir, 'a.yaml')} (as kubectl apply would)`]);
   });
 });
 

@@ -30,7 +30,8 @@ export class PolicyStore {
   constructor(private readonly options: PolicyStoreOptions) {
     const { directory, kubernetes, logger, metrics } = options;
     if (directory) {
-      this.sources.push(new Reloadable(`policies from ${directory}`, () => metrics.timeStage('policy_load', () => loadPolicyDirectory(directory)), logger, describe));
+      const warn = (message: string) => logger.warn(message);
+      this.sources.push(new Reloadable(`policies from ${directory}`, () => metrics.timeStage('policy_load', () => loadPolicyDirectory(directory, warn)), logger, describe));
     }
     if (kubernetes) {
       this.sources.push(
@@ -55,6 +56,17 @@ export class PolicyStore {
 
   state(): ReloadableState[] {
     return this.sources.map((source) => source.state());
+  }
+
+  /**
+   * Why the policy set is incomplete: the sources that never loaded (e.g. a
+   * broken policy file at start-up). Admissions are not decided on a partial
+   * set — that would allow what a missing policy should deny.
+   */
+  notLoaded(): string | undefined {
+    const missing = this.state().filter((state) => !state.loaded);
+    if (missing.length === 0) return undefined;
+    return missing.map((state) => `${state.name} are not loaded${state.lastError ? ` (${state.lastError})` : ''}`).join('; ');
   }
 
   /** Loads every source once, then watches the directory and polls the API. */
