@@ -11,7 +11,7 @@
  */
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decode as decodeCbor, encode as encodeCbor, Tag } from 'cbor-x';
+import { Tagged, decodeFirstSync as decodeCbor, encode as encodeCbor } from 'cbor';
 import {
   CertificateAuthority,
   buildPayload,
@@ -61,8 +61,8 @@ function coseEcCase(): BenchCase {
   const root = CertificateAuthority.root({ keyAlgorithm: 'EC-256', notBefore: new Date(SIGNING_TIME.getTime() - 3600_000) });
   const leaf = root.issueCodeSigningLeaf({ keyAlgorithm: 'EC-256', notBefore: new Date(SIGNING_TIME.getTime() - 3600_000) });
   const envelope = sign('cose', leaf.key.privateKey, leaf.chain);
-  // Sig_structure rebuilt independently of the library (RFC 9052 §4.4), with cbor-x.
-  const message = decodeCbor(envelope) as Tag;
+  // Sig_structure rebuilt independently of the library (RFC 9052 §4.4), with the `cbor` package.
+  const message = decodeCbor(envelope) as Tagged;
   const [protectedBytes, , payload, signature] = message.value as [Buffer, unknown, Buffer, Buffer];
   const toBeSigned = Buffer.from(encodeCbor(['Signature1', protectedBytes, Buffer.alloc(0), payload]));
   const options = { key: leaf.certificate.publicKey, dsaEncoding: 'ieee-p1363' as const };

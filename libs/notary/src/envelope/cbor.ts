@@ -1,11 +1,11 @@
 /**
  * A small, strict CBOR codec (RFC 8949) for COSE_Sign1 (reference §5).
  *
- * Why not cbor-x for decoding: COSE verification needs three things a
- * general-purpose decoder hides — the exact bytes of the protected header
+ * Why not a general-purpose library (cbor-x, node-cbor): COSE verification
+ * needs three things they hide — the exact bytes of the protected header
  * item (Sig_structure must embed them untouched), whether a time value
- * carried tag 1 (cbor-x turns tag 1 into a Date and forgets the tag, and
- * changing that means a process-wide extension), and Go's decoding rules
+ * carried tag 1 (they turn tag 1 into a Date and forget the tag), and Go's
+ * decoding rules
  * (fxamacker/cbor as go-cose configures it: duplicate map keys, indefinite
  * lengths and, in the outer message, tags are errors). This decoder keeps
  * tags as `CborTag`, maps as `Map`, and reports each item's byte span, with

@@ -4,7 +4,7 @@
  * tests do not depend on the envelope codecs.
  */
 import { readFileSync } from 'node:fs';
-import { Decoder, Tag } from 'cbor-x';
+import { Tagged, decodeFirstSync } from 'cbor';
 import type { SignedTime } from '../types';
 import { Certificate, parseCertificate } from '../x509/certificate';
 
@@ -45,10 +45,9 @@ function readJws(bytes: Buffer): EnvelopeTimestampParts {
 }
 
 function readCose(bytes: Buffer): EnvelopeTimestampParts {
-  const decoder = new Decoder({ mapsAsObjects: false });
-  const sign1 = decoder.decode(bytes) as Tag | unknown[];
-  const [protectedBytes, unprotected, , signature] = (sign1 instanceof Tag ? sign1.value : sign1) as [Uint8Array, Map<unknown, unknown>, unknown, Uint8Array];
-  const protectedHeader = decoder.decode(protectedBytes) as Map<unknown, unknown>;
+  const sign1 = decodeFirstSync(bytes, { preferMap: true }) as Tagged | unknown[];
+  const [protectedBytes, unprotected, , signature] = (sign1 instanceof Tagged ? sign1.value : sign1) as [Uint8Array, Map<unknown, unknown>, unknown, Uint8Array];
+  const protectedHeader = decodeFirstSync(protectedBytes, { preferMap: true }) as Map<unknown, unknown>;
   const signingTime = protectedHeader.get('io.cncf.notary.signingTime');
   const chain = unprotected.get(COSE_X5CHAIN);
   const token = unprotected.get(TIMESTAMP_HEADER);

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
-import { decode } from 'cbor-x';
+import { decodeFirstSync } from 'cbor';
 import { parseCertificate, parseCertificates, type Certificate } from './certificate';
 import { validateCodeSigningCertChain } from './codesigning-chain';
 import { keySpecOf } from './key-spec';
@@ -32,7 +32,7 @@ function envelopeChain(path: string): Certificate[] | undefined {
     const x5c = (JSON.parse(bytes.toString()) as { header?: { x5c?: string[] } }).header?.x5c;
     return x5c?.map((entry) => parseCertificate(Buffer.from(entry, 'base64')));
   }
-  const decoded = decode(bytes) as { value?: unknown[] } | unknown[];
+  const decoded = decodeFirstSync(bytes, { preferMap: true }) as { value?: unknown[] } | unknown[];
   const message = (Array.isArray(decoded) ? decoded : decoded.value) as [unknown, Map<number, unknown> | Record<number, unknown>];
   const unprotected = message[1];
   const chain = unprotected instanceof Map ? unprotected.get(33) : unprotected[33];
