@@ -15,5 +15,7 @@ module.exports = {
   moduleNameMapper: {
     '^@notary-gate/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
 };

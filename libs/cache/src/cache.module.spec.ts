@@ -5,7 +5,7 @@ import { CACHE_STORE, CacheModule } from './cache.module';
 import { MemoryCacheStore } from './memory-cache-store';
 import { RedisCacheStore } from './redis-cache-store';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 @Injectable()
 class Consumer {

@@ -6,7 +6,7 @@ import { RedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-stor
 import { countingProducer, describeCacheStoreContract } from './testing/cache-store-contract';
 
 // The machine's shared Redis; every run works under its own prefix.
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `ng-test:cache:${randomUUID()}:`;
 
 describe('RedisCacheStore', () => {
