@@ -90,6 +90,17 @@ describe('seed §3: check-image-notary', () => {
     expect(denied.message).toContain('  autogen-verify-signature-notary: ');
   });
 
+  it("takes the certificate from a ConfigMap through a variable, as Kyverno's conformance test does", async () => {
+    const fromConfigMap = policy('check-image-notary.yaml', (yaml) =>
+      yaml
+        .replace(/cert: \|-\n(?:\s+.*\n)*?\s+-----END CERTIFICATE-----/, "cert: '{{ keys.data.certificate }}'")
+        .replace('      verifyImages:', '      context:\n        - name: keys\n          configMap:\n            name: keys\n            namespace: kyverno\n      verifyImages:'),
+    );
+    expect(fromConfigMap[0]!.rules[0]!.verifyImages[0]!.attestors[0]!.entries[0]!.certificates!.cert).toBe('{{ keys.data.certificate }}');
+    expect((await admit(podRequest(image('signed')), fromConfigMap)).allowed).toBe(true);
+    expect((await admit(podRequest(image('wrong-signer')), fromConfigMap)).allowed).toBe(false);
+  });
+
   it('leaves images outside imageReferences alone', async () => {
     const verdict = await admit(podRequest(`${registry.host}/other/app:1`), policy('check-image-notary.yaml'));
     expect(verdict).toEqual({ allowed: true, message: null, patch: [], warnings: [], results: [] });
