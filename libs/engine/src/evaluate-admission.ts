@@ -13,7 +13,8 @@ import { runPolicy, type PolicyRun } from './policy-runner';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
 import type { EngineOptions, Verdict } from './types';
-import { decide, effectiveFailurePolicy } from './verdict';
+import { applyFailurePolicy, effectiveFailurePolicy, raceDeadline } from './failure-policy';
+import { decide } from './verdict';
 
 /** Time kept back from the webhook timeout to answer before the API server gives up. */
 export const DEADLINE_MARGIN_MS = 1_000;
@@ -49,10 +50,11 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
 
   let runs: PolicyRun[];
   try {
-    runs = await withDeadline(work, deadline - now());
+    runs = await raceDeadline(work, deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
   } catch (error) {
     if (!(error instanceof DeadlineExceeded)) throw error;
-    return onUnfinished(resource, policies, `verification did not complete within the webhook timeout of ${timeoutSeconds(policies)}s`);
+    const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
+    return applyFailurePolicy(effectiveFailurePolicy(policies), `verification did not complete within the webhook timeout of ${timeoutSeconds(policies)}s for ${subject}`);
   }
   const results = runs.flatMap((run) => run.results);
   const statuses = runs.flatMap((run) => run.imageStatuses);
@@ -61,32 +63,8 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
   return decide(resource, policies, results, patch);
 }
 
-/** failurePolicy applied to a verification that could not finish: Fail denies, Ignore allows with a warning. */
-function onUnfinished(resource: { kind: string; namespace: string; name: string }, policies: Policy[], reason: string): Verdict {
-  const failurePolicy = effectiveFailurePolicy(policies);
-  const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
-  if (failurePolicy === 'Fail') {
-    return { allowed: false, message: `notary-gate: ${reason} for ${subject} (failurePolicy Fail)`, patch: [], warnings: [], results: [] };
-  }
-  return { allowed: true, message: null, patch: [], warnings: [`notary-gate: ${reason} for ${subject}; admitted unverified (failurePolicy Ignore)`], results: [] };
-}
-
 function allowEmpty(): Verdict {
   return { allowed: true, message: null, patch: [], warnings: [], results: [] };
-}
-
-async function withDeadline<T>(work: Promise<T>, remainingMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded('deadline exceeded')), Math.max(0, remainingMs));
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-    // The abandoned work may still reject later; nobody is waiting for it.
-    work.catch(() => undefined);
-  }
 }
 
 function dedupeByPath<T extends { path: string }>(patches: T[]): T[] {

@@ -1,6 +1,7 @@
 // libs/engine — the orchestrator: policies + resource → jobs through a port under a deadline → verdict.
-export { evaluateAdmission, timeoutSeconds, DEADLINE_MARGIN_MS, DeadlineExceeded } from './evaluate-admission';
-export { decide, ruleAction, effectiveFailurePolicy } from './verdict';
+export { evaluateAdmission, timeoutSeconds, describeResource, DEADLINE_MARGIN_MS, DeadlineExceeded } from './evaluate-admission';
+export { decide, ruleAction } from './verdict';
+export { applyFailurePolicy, effectiveFailurePolicy, raceDeadline } from './failure-policy';
 export { staticConfigMaps } from './config-maps';
 export { validateAdmission, VERIFY_IMAGES_ANNOTATION, VERIFY_IMAGES_SCOPED_ANNOTATION, type ValidateOptions } from './validate-admission';
 export type { AdmissionInput, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

@@ -6,6 +6,7 @@
 import type { BlockedResource, JsonPatchOperation } from '@notary-gate/admission';
 import { blockedMessage, ruleWarning } from '@notary-gate/admission';
 import type { FailureAction, Policy } from '@notary-gate/policy';
+import { effectiveFailurePolicy } from './failure-policy';
 import type { RuleResult, Verdict } from './types';
 
 /** Kyverno 1.19: the action of a failed rule is resolved per rule. */
@@ -20,11 +21,6 @@ export function ruleAction(policy: Policy, ruleName: string, namespace: string):
 
 const autogenNames = (name: string) => [`autogen-${name}`, `autogen-cronjob-${name}`];
 const globMatch = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
-
-/** Fail if any policy handled is Fail (the webhook-level failurePolicy). */
-export function effectiveFailurePolicy(policies: Policy[]): 'Fail' | 'Ignore' {
-  return policies.some((policy) => policy.failurePolicy === 'Fail') ? 'Fail' : 'Ignore';
-}
 
 export function decide(
   resource: BlockedResource,

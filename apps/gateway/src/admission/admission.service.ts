@@ -8,7 +8,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { admissionResponse, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewResponse } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import { DEADLINE_MARGIN_MS, effectiveFailurePolicy, evaluateAdmission, timeoutSeconds, validateAdmission, type ConfigMapSource, type Verdict } from '@notary-gate/engine';
+import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ConfigMapSource, type Verdict } from '@notary-gate/engine';
 import type { Policy } from '@notary-gate/policy';
 import { JsonLogger, ServiceMetrics, runWithRequestContext } from '@notary-gate/service';
 import { PolicyStore } from '../policies/policy-store';
@@ -53,7 +53,8 @@ export class AdmissionService {
       const notLoaded = this.policies.notLoaded();
       try {
         if (notLoaded !== undefined) throw new PoliciesNotLoaded(notLoaded);
-        verdict = await withWatchdog(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now());
+        // The engine bounds its own work by the deadline; the watchdog guards everything around it too.
+        verdict = await raceDeadline(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now(), () => new WatchdogExpired('no verdict before the webhook deadline'));
       } catch (error) {
         failed = true;
         this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
@@ -99,12 +100,9 @@ export function deadlineSeconds(policies: Policy[], apiServerTimeout: string | u
 
 /** failurePolicy for an admission that failed unexpectedly: Fail denies with the reason, Ignore admits with a warning. */
 export function failurePolicyVerdict(request: AdmissionRequest, policies: Policy[] | 'Fail', reason: string): Verdict {
-  const object = request.object ?? request.oldObject;
-  const subject = `${request.kind.kind}/${request.namespace ?? object?.metadata?.namespace ?? ''}/${request.name ?? object?.metadata?.name ?? ''}`;
-  if (policies === 'Fail' || effectiveFailurePolicy(policies) === 'Fail') {
-    return { allowed: false, message: `notary-gate: the admission of ${subject} could not be decided: ${reason} (failurePolicy Fail)`, patch: [], warnings: [], results: [] };
-  }
-  return { allowed: true, message: null, patch: [], warnings: [`notary-gate: the admission of ${subject} could not be decided: ${reason}; admitted unverified (failurePolicy Ignore)`], results: [] };
+  const resource = describeResource(request, request.object ?? request.oldObject ?? {});
+  const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
+  return applyFailurePolicy(policies === 'Fail' ? 'Fail' : effectiveFailurePolicy(policies), `the admission of ${subject} could not be decided: ${reason}`);
 }
 
 class PoliciesNotLoaded extends Error {
@@ -113,18 +111,4 @@ class PoliciesNotLoaded extends Error {
 
 class WatchdogExpired extends Error {
   override readonly name = 'WatchdogExpired';
-}
-
-/** The engine bounds its own work by the deadline; this guards everything around it too. */
-async function withWatchdog<T>(work: Promise<T>, remainingMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WatchdogExpired('no verdict before the webhook deadline')), Math.max(0, remainingMs));
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
 }
