@@ -53,14 +53,19 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
     runs = await raceDeadline(work, deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
   } catch (error) {
     if (!(error instanceof DeadlineExceeded)) throw error;
-    const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
-    return applyFailurePolicy(effectiveFailurePolicy(policies), `verification did not complete within the webhook timeout of ${timeoutSeconds(policies)}s for ${subject}`);
+    return deadlineExceededVerdict(resource, policies);
   }
   const results = runs.flatMap((run) => run.results);
   const statuses = runs.flatMap((run) => run.imageStatuses);
   const digestPatches = dedupeByPath(runs.flatMap((run) => run.digestPatches));
   const patch = [...verifyImagesAnnotationPatches(object, statuses), ...digestPatches];
   return decide(resource, policies, results, patch);
+}
+
+/** failurePolicy for verification the deadline cut short, naming the webhook timeout and the resource. */
+export function deadlineExceededVerdict(resource: { kind: string; namespace: string; name: string }, policies: Policy[]): Verdict {
+  const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
+  return applyFailurePolicy(effectiveFailurePolicy(policies), `verification did not complete within the webhook timeout of ${timeoutSeconds(policies)}s for ${subject}`);
 }
 
 function allowEmpty(): Verdict {

@@ -52,38 +52,12 @@ async function runRule(rule: Rule, input: PolicyRunInput, run: PolicyRun): Promi
     ...extra,
   });
 
-  let context: Record<string, unknown>;
-  try {
-    context = await loadContextEntries(rule.context, input.baseContext, policy, input.configMaps, input.jmespath);
-  } catch (error) {
-    if (!(error instanceof RuleContextError)) throw error;
-    run.results.push(result('error', error.message, { warn: true }));
+  const prepared = await prepareRule(rule, input);
+  if (!prepared.ready) {
+    run.results.push(result(prepared.status, prepared.message, prepared.status === 'error' ? { warn: true } : {}));
     return true;
   }
-
-  if (rule.preconditions) {
-    let evaluation;
-    try {
-      // Kyverno's preconditions resolver reads an unresolved variable as "".
-      evaluation = evaluateConditions(rule.preconditions, context, { jmespath: input.jmespath, onUnresolved: 'empty-string' });
-    } catch (error) {
-      run.results.push(result('error', `failed to evaluate preconditions: ${(error as Error).message}`, { warn: true }));
-      return true;
-    }
-    if (!evaluation.passed) {
-      run.results.push(result('skip', `preconditions not met; ${evaluation.message}`.trim()));
-      return true;
-    }
-  }
-
-  // Variables everywhere except the conditions that run against attestation payloads.
-  let entries: ImageVerification[];
-  try {
-    entries = rule.verifyImages.map((entry) => substituteEntry(entry, context, input.jmespath));
-  } catch (error) {
-    run.results.push(result('error', `failed to substitute variables: ${(error as Error).message}`, { warn: true }));
-    return true;
-  }
+  const { context, entries } = prepared;
 
   const policyKey = `${policy.namespace ?? ''}/${policy.name}`;
   const responses = await Promise.all(
@@ -109,6 +83,44 @@ async function runRule(rule: Rule, input: PolicyRunInput, run: PolicyRun): Promi
     }
   }
   return true;
+}
+
+/** A rule ready to verify images: its context loaded and its entries' variables substituted. */
+export type PreparedRule =
+  | { ready: true; context: Record<string, unknown>; entries: ImageVerification[] }
+  | { ready: false; status: 'error' | 'skip'; message: string };
+
+/**
+ * The steps before any image of a rule is verified (kyverno-notary-spec §0.3):
+ * `context` entries, `preconditions` (not met → skip), variable substitution.
+ * The mutating and the validating phase share them.
+ */
+export async function prepareRule(rule: Rule, input: Pick<PolicyRunInput, 'policy' | 'baseContext' | 'configMaps' | 'jmespath'>): Promise<PreparedRule> {
+  let context: Record<string, unknown>;
+  try {
+    context = await loadContextEntries(rule.context, input.baseContext, input.policy, input.configMaps, input.jmespath);
+  } catch (error) {
+    if (!(error instanceof RuleContextError)) throw error;
+    return { ready: false, status: 'error', message: error.message };
+  }
+
+  if (rule.preconditions) {
+    let evaluation;
+    try {
+      // Kyverno's preconditions resolver reads an unresolved variable as "".
+      evaluation = evaluateConditions(rule.preconditions, context, { jmespath: input.jmespath, onUnresolved: 'empty-string' });
+    } catch (error) {
+      return { ready: false, status: 'error', message: `failed to evaluate preconditions: ${(error as Error).message}` };
+    }
+    if (!evaluation.passed) return { ready: false, status: 'skip', message: `preconditions not met; ${evaluation.message}`.trim() };
+  }
+
+  // Variables everywhere except the conditions that run against attestation payloads.
+  try {
+    return { ready: true, context, entries: rule.verifyImages.map((entry) => substituteEntry(entry, context, input.jmespath)) };
+  } catch (error) {
+    return { ready: false, status: 'error', message: `failed to substitute variables: ${(error as Error).message}` };
+  }
 }
 
 function pinDigest(entry: ImageVerification, image: ContainerImage, response: ImageResponse): JsonPatchOperation | null {

@@ -1,17 +1,37 @@
 /**
  * Kyverno's validating phase for verifyImages (kyverno-notary-spec §3.5):
- * after the mutating webhook pinned and annotated a resource, every image an
- * entry with `verifyDigest` or `required` covers must carry a digest and be
- * recorded as verified in the `kyverno.io/verify-images-scoped` annotation
- * (`kyverno.io/verify-images` when only the older one is present). Nothing is
- * verified here: the check reads what the mutating phase wrote.
+ * every image an entry with `verifyDigest` or `required` covers must carry a
+ * digest and be verified.
+ *
+ * Kyverno decides "verified" from the `kyverno.io/verify-images(-scoped)`
+ * annotation the mutating phase wrote. A client can write that annotation
+ * itself, and when the mutating webhook was skipped (failurePolicy Ignore, a
+ * timeout, reinvocation) nothing overwrites it: a forged "pass" admits an
+ * unverified image (anchors §3.3, kyverno#16336). Here `required` is decided by
+ * re-running the entry's verification for the image as it stands (the pinned
+ * digest) through the jobs port, the same code as the mutating phase; the
+ * workers' verdict cache makes that free for an image just verified. The
+ * annotation never makes an image pass: it is read only to say, in the denial,
+ * that a recorded "pass" was not trusted, and (as in Kyverno) an annotation
+ * that cannot be parsed still fails the check.
+ *
+ * Messages keep Kyverno's text: `missing digest for <img>`, and
+ * `unverified image <img>` followed by `; <why>` (the verification failure).
+ * A tier that cannot be reached is a rule error (→ failurePolicy, as in the
+ * mutating phase); the deadline applies failurePolicy the same way.
  */
+import { randomUUID } from 'node:crypto';
 import type { AdmissionRequest, ContainerImage, KubernetesObject } from '@notary-gate/admission';
 import { extractImages } from '@notary-gate/admission';
+import type { JobsPort } from '@notary-gate/contracts';
 import type { ImageVerification, Policy, Rule } from '@notary-gate/policy';
-import { createJmespath, evaluateConditions, ruleApplies, rulesWithAutogen, wildcardMatchAny } from '@notary-gate/policy';
-import { describeResource, resourceFacts } from './evaluate-admission';
-import { baseContext, loadContextEntries, RuleContextError } from './rule-context';
+import { createJmespath, ruleApplies, rulesWithAutogen, wildcardMatchAny, type Jmespath } from '@notary-gate/policy';
+import { DEADLINE_MARGIN_MS, DeadlineExceeded, deadlineExceededVerdict, describeResource, resourceFacts, timeoutSeconds } from './evaluate-admission';
+import { raceDeadline } from './failure-policy';
+import { verifyImage, type ImageResponse } from './image-verifier';
+import { prepareRule } from './policy-runner';
+import { RequestJobs } from './request-jobs';
+import { baseContext } from './rule-context';
 import type { ConfigMapSource, RuleResult, Verdict } from './types';
 import { decide } from './verdict';
 
@@ -19,13 +39,20 @@ export const VERIFY_IMAGES_ANNOTATION = 'kyverno.io/verify-images';
 export const VERIFY_IMAGES_SCOPED_ANNOTATION = 'kyverno.io/verify-images-scoped';
 
 export interface ValidateOptions {
-  /** For rules whose `context` entries feed their preconditions. */
+  /** The verification tier: `required` images are verified again through it. */
+  jobs: JobsPort;
+  /** For rules whose `context` entries feed their preconditions and attestors. */
   configMaps: ConfigMapSource;
+  /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
+  deadline?: number;
+  requestId?: string;
+  /** Notation's per-artifact signature limit; the mutating phase's (10) so its cached verdicts are reused. */
+  maxSignatureAttempts?: number;
   now?: () => number;
 }
 
 type Status = string;
-/** What the mutating phase recorded, as read back from the resource's annotations. */
+/** What the mutating phase recorded, as read back from the resource's annotations (diagnostics only). */
 interface RecordedStatuses {
   /** `kyverno.io/verify-images-scoped`: policy key → rule → image → status. */
   scoped?: Record<string, Record<string, Record<string, Status>>>;
@@ -33,6 +60,15 @@ interface RecordedStatuses {
   plain?: Record<string, Status>;
   /** The annotation could not be parsed: every required check fails with this. */
   problem?: string;
+}
+
+interface ValidationRun {
+  jobs: RequestJobs;
+  baseContext: Record<string, unknown>;
+  configMaps: ConfigMapSource;
+  jmespath: Jmespath;
+  maxSignatureAttempts: number;
+  recorded: RecordedStatuses;
 }
 
 /** Entries the validating phase checks (Kyverno's `VerifyImagesValidate` policy cache). */
@@ -47,34 +83,41 @@ export async function validateAdmission(request: AdmissionRequest, policies: Pol
   const relevant = policies.filter((policy) => policy.rules.some((rule) => rule.verifyImages.some(validates)));
   if (images.length === 0 || relevant.length === 0) return allow;
 
+  const now = options.now ?? Date.now;
+  const resource = describeResource(request, object);
   const facts = resourceFacts(request, object);
-  const recorded = readRecordedStatuses(object);
-  const context = baseContext(request, images);
-  const jmespath = createJmespath({ now: () => new Date((options.now ?? Date.now)()) });
-  const results: RuleResult[] = [];
-  for (const policy of relevant) {
+  const deadline = options.deadline ?? now() + timeoutSeconds(policies) * 1000 - DEADLINE_MARGIN_MS;
+  const run: ValidationRun = {
+    jobs: new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID()),
+    baseContext: baseContext(request, images),
+    configMaps: options.configMaps,
+    jmespath: createJmespath({ now: () => new Date(now()) }),
+    maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
+    recorded: readRecordedStatuses(object),
+  };
+  const validatePolicy = async (policy: Policy): Promise<RuleResult[]> => {
+    const results: RuleResult[] = [];
     for (const rule of rulesWithAutogen(policy)) {
       if (!ruleApplies(rule, facts)) continue;
-      const result = await validateRule(policy, rule, images, recorded, async () => {
-        const loaded = await loadContextEntries(rule.context, context, policy, options.configMaps, jmespath);
-        return rule.preconditions ? evaluateConditions(rule.preconditions, loaded, { jmespath, onUnresolved: 'empty-string' }).passed : true;
-      });
+      const result = await validateRule(policy, rule, images, run);
       if (result) results.push(result);
       if (result && policy.applyRules === 'One') break;
     }
+    return results;
+  };
+
+  let results: RuleResult[][];
+  try {
+    results = await raceDeadline(Promise.all(relevant.map(validatePolicy)), deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
+  } catch (error) {
+    if (!(error instanceof DeadlineExceeded)) throw error;
+    return deadlineExceededVerdict(resource, policies);
   }
-  return decide(describeResource(request, object), relevant, results, []);
+  return decide(resource, relevant, results.flat(), []);
 }
 
-async function validateRule(
-  policy: Policy,
-  rule: Rule,
-  images: ContainerImage[],
-  recorded: RecordedStatuses,
-  preconditionsMet: () => Promise<boolean>,
-): Promise<RuleResult | null> {
-  const entries = rule.verifyImages.filter(validates);
-  if (!images.some((image) => entries.some((entry) => wildcardMatchAny(entry.imageReferences, image.reference)))) return null;
+async function validateRule(policy: Policy, rule: Rule, images: ContainerImage[], run: ValidationRun): Promise<RuleResult | null> {
+  if (!images.some((image) => rule.verifyImages.some((entry) => validates(entry) && wildcardMatchAny(entry.imageReferences, image.reference)))) return null;
   const result = (status: RuleResult['status'], message: string, warn = status !== 'pass' && status !== 'skip'): RuleResult => ({
     policy: policy.name,
     rule: rule.name,
@@ -82,42 +125,61 @@ async function validateRule(
     message,
     warn,
   });
-  try {
-    if (!(await preconditionsMet())) return result('skip', 'preconditions not met');
-  } catch (error) {
-    if (error instanceof RuleContextError) return result('error', error.message);
-    return result('error', `failed to evaluate preconditions: ${(error as Error).message}`);
-  }
+  const prepared = await prepareRule(rule, { policy, baseContext: run.baseContext, configMaps: run.configMaps, jmespath: run.jmespath });
+  if (!prepared.ready) return result(prepared.status, prepared.message);
 
-  const policyKey = `${policy.namespace ?? ''}/${policy.name}`;
+  // Kyverno's order: entries, then images; each image is checked for its digest, then for `required`.
   const skipped: string[] = [];
-  let checked = 0;
-  for (const entry of entries) {
+  const checks: { entry: ImageVerification; image: ContainerImage }[] = [];
+  for (const entry of prepared.entries.filter(validates)) {
     for (const image of images) {
       if (!wildcardMatchAny(entry.imageReferences, image.reference)) continue;
-      if (wildcardMatchAny(entry.skipImageReferences, image.reference)) {
-        skipped.push(image.reference);
-        continue;
-      }
-      checked++;
-      // §3.5: the first image that fails decides the rule's message.
-      const problem = imageProblem(entry, image, recorded, policyKey, rule.name);
-      if (problem) return result('fail', problem);
+      if (wildcardMatchAny(entry.skipImageReferences, image.reference)) skipped.push(image.reference);
+      else checks.push({ entry, image });
     }
   }
+
+  // §3.5: the first image that fails decides the rule's message. Nothing after the first missing digest is verified.
+  const firstMissing = checks.findIndex(({ entry, image }) => entry.verifyDigest && !image.digest);
+  const toVerify = firstMissing === -1 ? checks : checks.slice(0, firstMissing);
+  const policyKey = `${policy.namespace ?? ''}/${policy.name}`;
+  const verifyContext = (entry: ImageVerification) => ({
+    policyName: policy.name,
+    ruleName: rule.name,
+    entry,
+    jobs: run.jobs,
+    maxSignatureAttempts: run.maxSignatureAttempts,
+    context: prepared.context,
+  });
+  const problems = await Promise.all(
+    toVerify.map(async ({ entry, image }) => {
+      if (!entry.required) return null;
+      if (run.recorded.problem) return { status: 'fail' as const, message: run.recorded.problem };
+      return unverified(image, await verifyImage(verifyContext(entry), image), recordedStatus(run.recorded, policyKey, rule.name, image.reference));
+    }),
+  );
+  const problem = problems.find((candidate) => candidate !== null);
+  if (problem) return result(problem.status, problem.message);
+  if (firstMissing !== -1) return result('fail', `missing digest for ${checks[firstMissing]!.image.reference}`);
+
   const skippedText = skipped.length > 0 ? `, skipped images: ${skipped.join(' ')}` : '';
-  if (checked === 0 && skipped.length > 0) return result('skip', `image skipped${skippedText}`, true);
+  if (checks.length === 0 && skipped.length > 0) return result('skip', `image skipped${skippedText}`, true);
   return result('pass', `image verified${skippedText}`);
 }
 
-function imageProblem(entry: ImageVerification, image: ContainerImage, recorded: RecordedStatuses, policyKey: string, ruleName: string): string | null {
+/** Null when the verification tier verified the image; else Kyverno's `unverified image <img>` and why. */
+function unverified(image: ContainerImage, response: ImageResponse | null, recorded: Status | undefined): { status: 'fail' | 'error'; message: string } | null {
+  if (response?.status === 'pass') return null;
   const imageString = image.reference;
-  if (entry.verifyDigest && !image.digest) return `missing digest for ${imageString}`;
-  if (!entry.required) return null;
-  if (recorded.problem) return recorded.problem;
-  const status = recorded.scoped ? recorded.scoped[policyKey]?.[ruleName]?.[imageString] : recorded.plain?.[imageString];
-  // Kyverno's IsVerified: "pass", and "skip" for images a rule deliberately skipped.
-  return status === 'pass' || status === 'skip' ? null : `unverified image ${imageString}`;
+  const prefix = `failed to verify image ${imageString}: `;
+  const reason = response === null ? 'the entry has no attestors or attestations to verify it with' : response.message.startsWith(prefix) ? response.message.slice(prefix.length) : response.message;
+  const distrusted = recorded === 'pass' ? '; the annotation recording it as verified was not trusted' : '';
+  // An inconclusive verification (tier or registry unreachable) is a rule error: failurePolicy decides.
+  return { status: response?.status === 'error' ? 'error' : 'fail', message: `unverified image ${imageString}; ${reason}${distrusted}` };
+}
+
+function recordedStatus(recorded: RecordedStatuses, policyKey: string, ruleName: string, imageString: string): Status | undefined {
+  return recorded.scoped ? recorded.scoped[policyKey]?.[ruleName]?.[imageString] : recorded.plain?.[imageString];
 }
 
 function readRecordedStatuses(object: KubernetesObject): RecordedStatuses {

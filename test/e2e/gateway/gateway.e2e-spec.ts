@@ -164,15 +164,50 @@ describe('POST /validate', () => {
     expect(body.response).toEqual({ uid: admission.uid, allowed: true });
   });
 
-  it('denies an image without a digest, and a digest nobody recorded as verified', async () => {
+  const blocked = (message: string) => `\n\nresource Pod/default/test was blocked due to the following policies \n\ncheck-image-notary:\n  verify-signature-notary: ${message}\n`;
+  const artifact = (tag: 'signed' | 'unsigned' | 'wrong-signer') => `${seed.repository}@${seed.images[tag].digest}`;
+  const pinnedPod = (tag: 'signed' | 'unsigned' | 'wrong-signer', annotations?: Record<string, string>) => {
+    const admission = podRequest(`${image(tag)}@${seed.images[tag].digest}`, { uid: `uid-validate-${tag}` });
+    if (annotations) admission.object!.metadata = { ...admission.object!.metadata, annotations };
+    return admission;
+  };
+  /** What a client writes on CREATE to look verified when the mutating webhook is skipped (kyverno#16336). */
+  const forgedPass = (tag: 'signed' | 'unsigned' | 'wrong-signer') => ({
+    'kyverno.io/verify-images-scoped': JSON.stringify({ version: 1, policies: { '/check-image-notary': { 'verify-signature-notary': { [artifact(tag)]: 'pass' } } } }),
+  });
+
+  it('denies an image without a digest: missing digest for <img>', async () => {
     const unpinned = await post('/validate', review(podRequest(image('signed'))));
     expect(unpinned.body.response.allowed).toBe(false);
-    expect(unpinned.body.response.status).toEqual({
+    expect(unpinned.body.response.status).toEqual({ code: 403, message: blocked(`missing digest for ${image('signed')}`) });
+  });
+
+  it('passes a signed pinned image that carries no annotation: the tier verifies it', async () => {
+    const { body } = await post('/validate', review(pinnedPod('signed')));
+    expect(body.response).toEqual({ uid: 'uid-validate-signed', allowed: true });
+  });
+
+  it('denies an unsigned pinned image whose forged verify-images-scoped annotation claims pass', async () => {
+    const { status, body } = await post('/validate', review(pinnedPod('unsigned', forgedPass('unsigned'))));
+    expect(status).toBe(200);
+    expect(body.response.allowed).toBe(false);
+    expect(body.response.status).toEqual({
       code: 403,
-      message: `\n\nresource Pod/default/test was blocked due to the following policies \n\ncheck-image-notary:\n  verify-signature-notary: missing digest for ${image('signed')}\n`,
+      message: blocked(
+        `'unverified image ${artifact('unsigned')}; .attestors[0].entries[0]: failed to verify ${artifact('unsigned')}: ` +
+          `no signature is associated with "${artifact('unsigned')}", make sure the image was signed successfully; the annotation recording it as verified was not trusted'`,
+      ),
     });
-    const pinnedOnly = await post('/validate', review(podRequest(`${image('signed')}@${seed.images.signed.digest}`)));
-    expect(pinnedOnly.body.response.status?.message).toContain(`verify-signature-notary: unverified image ${seed.repository}@${seed.images.signed.digest}\n`);
+    const line = logLines.find((entry) => entry['requestId'] === 'uid-validate-unsigned' && entry['msg'] === 'validate: denied');
+    expect(line?.['denial']).toContain('the annotation recording it as verified was not trusted');
+  });
+
+  it('denies a pinned image signed by a certificate the policy does not trust', async () => {
+    const { body } = await post('/validate', review(pinnedPod('wrong-signer', forgedPass('wrong-signer'))));
+    expect(body.response.allowed).toBe(false);
+    expect(body.response.status?.code).toBe(403);
+    expect(body.response.status?.message).toContain(`verify-signature-notary: |-\n    unverified image ${artifact('wrong-signer')}; .attestors[0].entries[0]: failed to verify ${artifact('wrong-signer')}: signature verification failed`);
+    expect(body.response.status?.message).toContain('certificate chain does not contain any trusted certificate');
   });
 });
 
@@ -299,6 +334,19 @@ describe('failurePolicy when the tier never answers', () => {
     const response = await request(`${stuck.url}/mutate?timeout=2s`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review(podRequest(image('signed')))) });
     const body = (await response.body.json()) as ReviewResponse;
     expect(body.response.allowed).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('/validate asks the tier too: a recorded pass does not stand in for it, Fail denies at the deadline', async () => {
+    const pinned = `${image('signed')}@${seed.images.signed.digest}`;
+    const admission = podRequest(pinned);
+    const recorded = { version: 1, policies: { '/check-image-notary': { 'verify-signature-notary': { [`${seed.repository}@${seed.images.signed.digest}`]: 'pass' } } } };
+    admission.object!.metadata = { ...admission.object!.metadata, annotations: { 'kyverno.io/verify-images-scoped': JSON.stringify(recorded) } };
+    const started = Date.now();
+    const response = await request(`${stuck.url}/validate?timeout=2s`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(review(admission)) });
+    const body = (await response.body.json()) as ReviewResponse;
+    expect(body.response.allowed).toBe(false);
+    expect(body.response.status?.message).toBe('notary-gate: verification did not complete within the webhook timeout of 3s for Pod/default/test (failurePolicy Fail)');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -85,7 +85,7 @@ export class AdmissionService {
   }
 
   private decide(webhook: Webhook, request: AdmissionRequest, policies: Policy[], deadline: number): Promise<Verdict> {
-    if (webhook === 'validate') return validateAdmission(request, policies, { configMaps: this.configMaps });
+    if (webhook === 'validate') return validateAdmission(request, policies, { jobs: this.jobs, configMaps: this.configMaps, deadline, requestId: request.uid });
     return evaluateAdmission(request, policies, { jobs: this.jobs, configMaps: this.configMaps, deadline, requestId: request.uid });
   }
 }
