@@ -8,7 +8,7 @@
  * replicas.
  */
 import type { CacheStore } from '@notary-gate/cache';
-import { contentKey, descriptorKey, fillJson, referrersKey, tagKey } from '@notary-gate/cache';
+import { contentKey, descriptorKey, fillJson, referrersKey, setJson, tagKey } from '@notary-gate/cache';
 import {
   isDigest,
   OciError,
@@ -52,7 +52,12 @@ export class CachingRepository implements OciRepository {
     const [key, ttl] = isDigest(tagOrDigest)
       ? [descriptorKey(tagOrDigest), this.lifetimes.contentTtlMs]
       : [tagKey(this.registry, this.path, tagOrDigest), this.lifetimes.tagTtlMs];
-    const descriptor = await fillJson<CachedDescriptor>(this.store, key, ttl, async () => ({ value: plain(await this.inner.resolve(tagOrDigest)) }));
+    const descriptor = await fillJson<CachedDescriptor>(this.store, key, ttl, async () => {
+      const resolved = plain(await this.inner.resolve(tagOrDigest));
+      // A tag's answer also tells what its digest resolves to (content-addressed): verifying it next needs no second HEAD.
+      if (!isDigest(tagOrDigest)) await setJson(this.store, descriptorKey(resolved.digest), resolved, this.lifetimes.contentTtlMs);
+      return { value: resolved };
+    });
     if (!descriptor || (isDigest(tagOrDigest) && descriptor.digest !== tagOrDigest)) {
       throw new OciError('ERR_DIGEST_MISMATCH', `cached descriptor of ${this.name}@${tagOrDigest} does not match its digest`, { registry: this.registry });
     }
