@@ -60,10 +60,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (!isObject(body)) throw new AdmissionError('ERR_MALFORMED_REVIEW', '(root)', 'an AdmissionReview must be a JSON object');
   if (body['apiVersion'] !== 'admission.k8s.io/v1') {
-    throw new AdmissionError('ERR_MALFORMED_REVIEW', 'apiVersion', `must be "admission.k8s.io/v1", got ${JSON.stringify(body['apiVersion'] ?? null)}`);
+    throw new AdmissionError('ERR_MALFORMED_REVIEW', 'apiVersion', `must be "admission.k8s.io/v1", got ${describeValue(body['apiVersion'] ?? null)}`);
   }
   if (body['kind'] !== 'AdmissionReview') {
-    throw new AdmissionError('ERR_MALFORMED_REVIEW', 'kind', `must be "AdmissionReview", got ${JSON.stringify(body['kind'] ?? null)}`);
+    throw new AdmissionError('ERR_MALFORMED_REVIEW', 'kind', `must be "AdmissionReview", got ${describeValue(body['kind'] ?? null)}`);
   }
   const request = body['request'];
   if (!isObject(request)) throw new AdmissionError('ERR_MALFORMED_REVIEW', 'request', 'is required and must be an object');
@@ -98,10 +98,24 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   };
 }
 
+const MAX_QUOTED = 100;
+
+/**
+ * The offending value, short: a scalar as JSON (long strings cut), a list or
+ * an object by its kind. Echoing the whole value made a 10 000-item array in
+ * `kind` cost 100 ms and a multi-megabyte message (found by fuzzing).
+ */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED)}…" (${text.length} characters)`;
+}
+
 function requireString(container: Record<string, unknown>, key: string, path: string): string {
   const value = container[key];
   if (typeof value !== 'string' || value === '') {
-    throw new AdmissionError('ERR_MALFORMED_REVIEW', path, value === undefined ? 'is required' : `must be a non-empty string, got ${JSON.stringify(value)}`);
+    throw new AdmissionError('ERR_MALFORMED_REVIEW', path, value === undefined ? 'is required' : `must be a non-empty string, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -109,7 +123,7 @@ function requireString(container: Record<string, unknown>, key: string, path: st
 function optionalString(container: Record<string, unknown>, key: string, path: string): string | undefined {
   const value = container[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AdmissionError('ERR_MALFORMED_REVIEW', path, `must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new AdmissionError('ERR_MALFORMED_REVIEW', path, `must be a string, got ${describeValue(value)}`);
   return value;
 }
 

@@ -24,6 +24,11 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Idle timeout for response headers and body chunks, in ms. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Deadline for one whole request, response body included, in ms: a registry
+   * dripping bytes inside the idle timeout is cut off here. Default 5 × timeoutMs.
+   */
+  requestTimeoutMs?: number;
   /** Connections per origin in the pool. Default 16. */
   connections?: number;
   /** How long an idle kept-alive socket stays open, in ms. Default 30 s. */
@@ -43,6 +48,8 @@ export interface RegistryClientOptions {
 
 export const DEFAULT_USER_AGENT = 'notary-gate/0.1';
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The default whole-request deadline, in idle timeouts: generous for a 32 MiB envelope, finite for a drip. */
+const REQUEST_TIMEOUT_FACTOR = 5;
 
 export class RegistryClient {
   readonly limits: ContentLimits;
@@ -58,6 +65,8 @@ export class RegistryClient {
     const retry = resolveRetryOptions(options.retry);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
+    const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_FACTOR * timeoutMs;
+    if (!(requestTimeoutMs > 0)) throw new TypeError('requestTimeoutMs must be > 0');
     this.referrerConcurrency = options.referrerConcurrency ?? 8;
     if (!Number.isInteger(this.referrerConcurrency) || this.referrerConcurrency < 1) throw new TypeError('referrerConcurrency must be an integer ≥ 1');
     for (const entry of options.insecureRegistries ?? []) {
@@ -79,6 +88,7 @@ export class RegistryClient {
       credentials: credentials === undefined ? () => undefined : typeof credentials === 'function' ? credentials : credentials.lookup,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       timeoutMs,
+      requestTimeoutMs,
       retry,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,

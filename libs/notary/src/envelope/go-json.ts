@@ -201,7 +201,9 @@ export function goJsonSyntaxError(bytes: Uint8Array, mode: GoJsonMode): string |
   } catch (error) {
     if (error instanceof SyntaxFailure) return error.message;
     if (error instanceof EndOfInput) return mode === 'document' ? 'unexpected end of JSON input' : 'unexpected EOF';
-    if (error instanceof RangeError) return 'exceeded max depth'; // nesting deeper than our stack (Go stops at 10000)
+    // Nesting deeper than our stack (Go stops at 10000). Checked by name: a stack overflow's
+    // RangeError may come from another realm (a vm context, as under jest), where instanceof fails.
+    if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'RangeError') return 'exceeded max depth';
     throw error;
   }
 }

@@ -7,6 +7,7 @@
 import 'reflect-metadata'; // @peculiar/x509 needs the Reflect polyfill before it loads
 import { createHash, createPublicKey, KeyObject, X509Certificate as NodeCertificate } from 'node:crypto';
 import { X509Certificate as PeculiarCertificate } from '@peculiar/x509';
+import { goView } from './go-view';
 import { formatDistinguishedName } from './name';
 
 export class Certificate {
@@ -20,8 +21,16 @@ export class Certificate {
 
   constructor(der: Buffer) {
     this.der = der;
-    // Parse eagerly so a malformed certificate fails where it is read.
+    // Parse eagerly so a malformed certificate fails where it is read, as Go's
+    // x509.ParseCertificate does: the names, the extensions the chain rules read
+    // and the public key too. Read lazily, a corrupt part surfaced later as a
+    // plain Error deep inside a chain check or a signature verification, which
+    // the envelope code can only report as "inconclusive" (found by fuzzing).
     this.peculiarView = new PeculiarCertificate(der);
+    void this.subject;
+    void this.issuer;
+    void this.publicKey;
+    goView(this);
   }
 
   /** @peculiar/x509 view: extensions, raw names, algorithms. */

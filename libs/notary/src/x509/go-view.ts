@@ -161,7 +161,7 @@ function buildView(der: Buffer): GoCertificateView {
     unknownExtKeyUsage: [],
     signatureAlgorithm: signatureAlgorithmOf(asn.signatureAlgorithm.algorithm, asn.signatureAlgorithm.parameters),
     rawTbs: firstElement(der),
-    signature: Buffer.from(asn.signatureValue),
+    signature: signatureBits(der),
   };
   for (const extension of tbs.extensions ?? []) {
     view.extensions.push({ id: extension.extnID, critical: extension.critical });
@@ -221,6 +221,36 @@ function signatureAlgorithmOf(oid: string, parameters: ArrayBuffer | null | unde
 }
 
 /** The raw bytes of the first element inside the outer SEQUENCE (tbsCertificate). */
+/**
+ * The certificate's signatureValue as Go reads it: cryptobyte `ReadASN1BitString`
+ * (padding bits at most 7, and zero) then `BitString.RightAlign()`. @peculiar
+ * drops the padding-bits count, so a certificate re-encoded with padding bits
+ * (its signed content untouched) verified here and not in Go (found by fuzzing).
+ */
+function signatureBits(der: Buffer): Buffer {
+  const outer = readHeader(der, 0);
+  let offset = outer.headerLength;
+  for (let skip = 0; skip < 2; skip++) {
+    const element = readHeader(der, offset); // tbsCertificate, then signatureAlgorithm
+    offset += element.headerLength + element.length;
+  }
+  const bitString = readHeader(der, offset);
+  if (der[offset] !== 0x03 || bitString.length < 1) throw new Error('x509: malformed signature');
+  const bytes = der.subarray(offset + bitString.headerLength, offset + bitString.headerLength + bitString.length);
+  const padding = bytes[0]!;
+  const value = bytes.subarray(1);
+  if (padding > 7 || (value.length === 0 && padding > 0) || (value.length > 0 && (value[value.length - 1]! & ((1 << padding) - 1)) !== 0)) {
+    throw new Error('x509: malformed signature');
+  }
+  if (padding === 0) return Buffer.from(value);
+  // RightAlign: the bit string shifted right by its padding bits, a leading byte added.
+  const aligned = Buffer.alloc(value.length);
+  for (let i = value.length - 1; i >= 0; i--) {
+    aligned[i] = (value[i]! >> padding) | (i > 0 ? (value[i - 1]! << (8 - padding)) & 0xff : 0);
+  }
+  return aligned;
+}
+
 function firstElement(der: Buffer): Buffer {
   const outer = readHeader(der, 0);
   const inner = readHeader(der, outer.headerLength);

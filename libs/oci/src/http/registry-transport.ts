@@ -25,6 +25,8 @@ export interface TransportOptions {
   userAgent: string;
   /** Idle timeout for response headers and for each body chunk. */
   timeoutMs: number;
+  /** Deadline for one request, its whole response body included. */
+  requestTimeoutMs: number;
   retry: RetryOptions;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -173,20 +175,47 @@ export class RegistryTransport {
     return response;
   }
 
-  /** One request, no auth flow, no retries. */
+  /**
+   * One request, no auth flow, no retries. The idle timeouts alone cannot end
+   * a registry that drips a byte just inside them (a slow-loris body would
+   * be read until the size cap, for hours): the whole request, body
+   * included, also has a deadline, after which it is aborted as a timeout.
+   */
   async send(request: HttpRequest, authorization?: string): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...request.headers };
     if (authorization !== undefined) headers['authorization'] = authorization;
-    const response = await this.options.dispatcher.request({
-      origin: request.url.origin,
-      path: `${request.url.pathname}${request.url.search}`,
-      method: request.method,
-      headers,
-      ...(request.body === undefined ? {} : { body: request.body }),
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-    });
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new RequestDeadlineError(this.options.requestTimeoutMs)), this.options.requestTimeoutMs);
+    timer.unref();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.options.dispatcher.request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
+    // The body closes when read to the end, discarded or abandoned: the deadline is over then.
+    response.body.once('close', () => clearTimeout(timer));
     return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };
+  }
+}
+
+/** The abort reason of a request past its deadline: a timeout (network-errors.ts maps it to ERR_TIMEOUT). */
+class RequestDeadlineError extends Error {
+  override readonly name = 'TimeoutError';
+  readonly code = 'ERR_REQUEST_DEADLINE';
+
+  constructor(deadlineMs: number) {
+    super(`request not complete within ${deadlineMs} ms`);
   }
 }
 
