@@ -261,6 +261,18 @@ describe('RegistryClient against a test HTTP server', () => {
       }
     });
 
+    it('keeps the connection alive across HEADs (undici would close it after each)', async () => {
+      server.setHandler((_request, response) =>
+        reply(response, 200, signature1.bytes, { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': signature1.descriptor.digest }),
+      );
+      for (let i = 0; i < 3; i++) expect(await repo().resolve('v1')).toEqual(signature1.descriptor);
+      expect(server.requests().map((r) => [r.method, r.headers['connection']])).toEqual([
+        ['HEAD', 'keep-alive'],
+        ['HEAD', 'keep-alive'],
+        ['HEAD', 'keep-alive'],
+      ]);
+    });
+
     it('falls back to GET and hashing on 405 or a HEAD without digest', async () => {
       let headStatus = 405;
       server.setHandler((request, response) => {

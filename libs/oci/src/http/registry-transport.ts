@@ -197,6 +197,9 @@ export class RegistryTransport {
         ...(request.body === undefined ? {} : { body: request.body }),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
+        // undici closes the connection after every HEAD (for servers that send a body anyway);
+        // registries do not, and tag resolutions are HEADs: keep the connection alive.
+        ...(request.method === 'HEAD' ? { reset: false } : {}),
         signal: deadline.signal,
       });
     } catch (error) {
