@@ -44,6 +44,7 @@ export { parseSemver, compareSemver, parseSemverRange } from './values/semver';
 // [model] Kyverno ClusterPolicy / Policy documents: loading, matching, autogen
 export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLLERS, type LoadedDocuments } from './model/parse';
 export { PolicyDocumentError } from './model/errors';
+export { readYamlDocuments, type YamlDocument } from './model/yaml-documents';
 export { ruleApplies, kindMatches, selectorMatches, type ResourceFacts } from './model/match';
 export { rulesWithAutogen } from './model/autogen';
 export type {

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { PolicyDocumentError, readYamlDocuments } from '@notary-gate/policy';
 import { UsageError } from './errors';
 import { readInputFile } from './files';
 
@@ -31,15 +31,10 @@ export function yamlFiles(path: string, what: string): string[] {
 /** The non-empty documents of a YAML file, as plain objects. */
 export function readManifests(path: string, what: string): Record<string, unknown>[] {
   const text = readInputFile(path, what).toString('utf8');
-  const out: Record<string, unknown>[] = [];
-  parseAllDocuments(text).forEach((document, index) => {
-    if (document.errors.length > 0) {
-      throw new UsageError(`${path}: document ${index + 1}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
-    }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) return;
-    if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${path}: document ${index + 1}: a Kubernetes object must be a mapping`);
-    out.push(value as Record<string, unknown>);
-  });
-  return out;
+  try {
+    return readYamlDocuments(text, path).map((document) => document.value);
+  } catch (error) {
+    if (error instanceof PolicyDocumentError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
 }

@@ -3,8 +3,8 @@
  * or a directory of ConfigMap manifests (hot-reloaded, last good set kept),
  * or nowhere (every lookup finds nothing, as for a missing ConfigMap).
  */
-import { parseAllDocuments } from 'yaml';
 import { staticConfigMaps, type ConfigMapData, type ConfigMapSource } from '@notary-gate/engine';
+import { readYamlDocuments } from '@notary-gate/policy';
 import type { JsonLogger } from '@notary-gate/service';
 import { FileWatcher } from '../support/file-watcher';
 import { fingerprintFiles, readManifestFiles } from '../support/manifest-files';
@@ -20,10 +20,7 @@ export async function loadConfigMapDirectory(directory: string): Promise<{ value
   const files = await readManifestFiles(directory);
   const objects: unknown[] = [];
   for (const file of files) {
-    for (const [index, document] of parseAllDocuments(file.text, { prettyErrors: false }).entries()) {
-      if (document.errors.length > 0) throw new Error(`${file.path}: document ${index + 1}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
-      objects.push(document.toJS({ maxAliasCount: 100 }));
-    }
+    for (const document of readYamlDocuments(file.text, file.path)) objects.push(document.value);
   }
   const count = objects.filter((object) => (object as { kind?: unknown } | null)?.kind === 'ConfigMap').length;
   return { value: { source: staticConfigMaps(objects), count }, fingerprint: fingerprintFiles(files) };

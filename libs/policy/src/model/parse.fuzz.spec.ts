@@ -128,8 +128,8 @@ describe('policy document fuzzing', () => {
     const cases: Array<[string, string]> = [
       [`${SEEDS[0]!.text}\n---\n${bomb}`, 'p.yaml: document 2: invalid YAML: Excessive alias count indicates a resource exhaustion attack'],
       ['apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: &m\n  name: x\n  self: *m\n', 'p.yaml: document 1: invalid YAML: a recursive alias (the document refers to itself)'],
-      ['42', 'p.yaml: document 1: must be a mapping, got number 42'],
-      [`${SEEDS[0]!.text}\n---\n- a\n- b`, 'p.yaml: document 2: must be a mapping, got a list'],
+      ['42', 'p.yaml: document 1: a Kubernetes object must be a mapping, got number 42'],
+      [`${SEEDS[0]!.text}\n---\n- a\n- b`, 'p.yaml: document 2: a Kubernetes object must be a mapping, got a list'],
     ];
     for (const [text, message] of cases) {
       const error = (() => {

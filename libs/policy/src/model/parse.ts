@@ -4,10 +4,9 @@
  * Kyverno's CRD defaults (kyverno-notary-spec §1).
  */
 import { createHash } from 'node:crypto';
-import { parseAllDocuments } from 'yaml';
 import { isKnownOperator } from '../operators/names';
-import { PolicyDocumentError } from './errors';
 import { Node } from './reader';
+import { readYamlDocuments } from './yaml-documents';
 import type {
   AnyAllConditions,
   Attestation,
@@ -37,50 +36,18 @@ export interface LoadedDocuments {
 
 /** Parse every document of a YAML text; `source` names the file in errors. */
 export function parsePolicyDocuments(text: string, source: string): LoadedDocuments {
-  const documents = parseAllDocuments(text, { prettyErrors: false });
   const out: LoadedDocuments = { policies: [], resources: [] };
-  const list = Array.isArray(documents) ? documents : [documents];
-  list.forEach((document, index) => {
-    if (document.errors.length > 0) {
-      const first = document.errors[0]!;
-      throw new PolicyDocumentError(source, `document ${index + 1}`, `invalid YAML: ${first.message.split('\n')[0]}`);
-    }
-    const data = documentData(document, source, index);
-    if (data === null || data === undefined) return;
-    const root = new Node(source, '', data);
-    // The root has no path of its own: a document that is not a mapping is named by its position.
-    if (!root.isMap()) new Node(source, `document ${index + 1}`, data).map();
+  for (const { value } of readYamlDocuments(text, source)) {
+    const root = new Node(source, '', value);
     const apiVersion = root.child('apiVersion').string() ?? '';
     const kind = root.child('kind').string() ?? '';
     if (apiVersion.startsWith('kyverno.io/') && (POLICY_KINDS as readonly string[]).includes(kind)) {
       out.policies.push(parsePolicy(root));
     } else {
-      out.resources.push(data as Record<string, unknown>);
+      out.resources.push(value);
     }
-  });
+  }
   return out;
-}
-
-/**
- * A document's value. Alias bombs (more than 100 aliases) and recursive
- * aliases are refused as invalid YAML of that document: a Kubernetes object is
- * JSON, it cannot refer to itself. (yaml's own ReferenceError and a cyclic
- * value escaped the loader before; found by fuzzing.)
- */
-function documentData(document: ReturnType<typeof parseAllDocuments>[number], source: string, index: number): unknown {
-  const where = `document ${index + 1}`;
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new PolicyDocumentError(source, where, `invalid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-  }
-  try {
-    JSON.stringify(data);
-  } catch {
-    throw new PolicyDocumentError(source, where, 'invalid YAML: a recursive alias (the document refers to itself)');
-  }
-  return data;
 }
 
 function parsePolicy(root: Node): Policy {
