@@ -92,6 +92,12 @@ export type {
   RevocationSummary,
   RevocationEndpoints,
 } from './revocation';
+export { createOnlineRevocationChecker, DEFAULT_REVOCATION_TIMEOUT_MS } from './revocation/online-checker';
+export type { OnlineRevocationOptions } from './revocation/online-checker';
+export type { RevocationHttp } from './revocation/port';
+export { memoryCrlCache } from './revocation/crl';
+export type { CrlCache, ValidatedCrl } from './revocation/crl';
+export { ocspRequestFor, certIdOf } from './revocation/ocsp';
 // [verifier]
 export { parseOciTrustPolicy, OciTrustPolicyDocument, SUPPORTED_POLICY_VERSIONS, TRUST_POLICY_LINK } from './trustpolicy/oci-policy';
 export type { OciTrustPolicyStatement } from './trustpolicy/oci-policy';

@@ -39,6 +39,7 @@ export type WorkerJobsConfig = Pick<
   | 'referrersTtlMs'
   | 'contentTtlMs'
   | 'verdictTtlMs'
+  | 'revocationCheck'
   | 'insecureRegistries'
   | 'dockerConfig'
   | 'dockerConfigFile'

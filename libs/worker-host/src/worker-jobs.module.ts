@@ -78,6 +78,7 @@ export class WorkerJobsModule {
               cache,
               lifetimes: { tagTtlMs: config.tagTtlMs, referrersTtlMs: config.referrersTtlMs, contentTtlMs: config.contentTtlMs },
               verdictTtlMs: config.verdictTtlMs,
+              revocation: config.revocationCheck,
             }),
         },
         {

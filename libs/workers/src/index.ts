@@ -7,3 +7,4 @@ export { verifyJob, type VerifyJobOptions } from './verify';
 export { evaluateJob, type EvaluateJobOptions } from './evaluate';
 export { toJobFailure, asJob } from './job-errors';
 export { createWorkers, type Workers, type WorkerOptions } from './workers';
+export { createRevocationHttp, MAX_CRL_BYTES, MAX_OCSP_RESPONSE_BYTES, type UndiciRevocationHttp } from './revocation-http';

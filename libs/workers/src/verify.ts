@@ -7,7 +7,16 @@
 import { fillJson, hashTrustAnchors, verdictKey } from '@notary-gate/cache';
 import type { VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 import { JobErrorCodes, JobFailure } from '@notary-gate/contracts';
-import { MemoryTrustStore, parseCertificates, verifyArtifact, type ArtifactVerification, type Certificate, type TrustPolicyStatement } from '@notary-gate/notary';
+import {
+  MemoryTrustStore,
+  offlineRevocationChecker,
+  parseCertificates,
+  verifyArtifact,
+  type ArtifactVerification,
+  type Certificate,
+  type RevocationChecker,
+  type TrustPolicyStatement,
+} from '@notary-gate/notary';
 import { asJob, toJobFailure } from './job-errors';
 import type { RegistryAccess } from './registry-access';
 
@@ -23,6 +32,13 @@ export interface VerifyJobOptions {
   now?: () => Date;
   /** Longest a positive verdict is reused (default 10 min); never past a certificate's notAfter or the signature's expiry. */
   verdictTtlMs?: number;
+  /**
+   * How certificate revocation is checked (kyverno-notary-spec §2.5 step 6):
+   * `online` asks the certificates' OCSP responders / CRL distribution points
+   * through `revocationChecker`; `offline` (default here) reports a revocable
+   * certificate as unknown, which fails the strict level.
+   */
+  revocation?: { mode: 'online'; checker: RevocationChecker } | { mode: 'offline' };
 }
 
 /** Bumped whenever the verification rules change, so no verdict of older code is reused. */
@@ -31,6 +47,8 @@ const VERDICT_RULES_VERSION = 1;
 export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}): (request: VerifyRequest) => Promise<VerifyReply> {
   const now = options.now ?? (() => new Date());
   const verdictTtlMs = options.verdictTtlMs ?? 10 * 60_000;
+  const revocation = options.revocation ?? { mode: 'offline' };
+  const revocationChecker = revocation.mode === 'online' ? revocation.checker : offlineRevocationChecker;
   return (request) =>
     asJob(async () => {
       const { repository, reference } = access.open(request.artifact);
@@ -55,6 +73,7 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
           now: at,
           maxSignatureAttempts: request.maxSignatureAttempts,
           noun: 'image',
+          revocation: revocationChecker,
         });
         return { reply: toReply(result, reference.digest!, anchors), ttlMs: verdictLifetime(result, at) };
       };
@@ -64,7 +83,12 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
       const key = verdictKey({
         artifact,
         trustAnchorsSha256: hashTrustAnchors(anchors.map((anchor) => anchor.sha256Fingerprint)),
-        options: { maxSignatureAttempts: request.maxSignatureAttempts, policy: KYVERNO_POLICY.signatureVerification.level, rules: VERDICT_RULES_VERSION },
+        options: {
+          maxSignatureAttempts: request.maxSignatureAttempts,
+          policy: KYVERNO_POLICY.signatureVerification.level,
+          revocation: revocation.mode,
+          rules: VERDICT_RULES_VERSION,
+        },
       });
       const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, async () => {
         const { reply, ttlMs } = await verify();
@@ -96,6 +120,11 @@ function toReply(result: ArtifactVerification, digest: string, anchors: Certific
 
 /** A verdict holds until the earliest notAfter of the signing chain and the signature's expiry. */
 function verdictLifetime(result: ArtifactVerification, at: Date): number {
+  // "Revocation status unknown" (a responder that could not be reached) is notation's failure, but
+  // it says nothing lasting about the signature: answer it, never keep it.
+  if (result.attempts.some((attempt) => attempt.error?.code === 'ERR_REVOCATION_UNKNOWN' || attempt.outcome?.results.some((step) => step.error?.code === 'ERR_REVOCATION_UNKNOWN'))) {
+    return 0;
+  }
   const signerInfo = result.outcome?.envelope?.signerInfo;
   if (!signerInfo) return Number.POSITIVE_INFINITY;
   const limits = signerInfo.certificateChain.map((certificate) => certificate.notAfter.getTime());

@@ -1,11 +1,13 @@
 /** The three worker functions over one registry access, and a jobs port that calls them in-process. */
 import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 import type { CacheStore } from '@notary-gate/cache';
+import { createOnlineRevocationChecker } from '@notary-gate/notary';
 import type { RegistryClient, RegistryClientOptions } from '@notary-gate/oci';
 import type { CacheLifetimes } from './caching-repository';
 import { discoverJob } from './discover';
 import { evaluateJob } from './evaluate';
 import { RegistryAccess } from './registry-access';
+import { createRevocationHttp } from './revocation-http';
 import { verifyJob } from './verify';
 
 export interface Workers {
@@ -25,6 +27,13 @@ export interface WorkerOptions {
   /** Longest a positive signature verdict is reused. */
   verdictTtlMs?: number;
   now?: () => Date;
+  /**
+   * Certificate revocation checking (default `online`, as Kyverno): OCSP,
+   * then CRL, each request limited to `revocationTimeoutMs` (default 2 s).
+   * `offline` makes a certificate carrying OCSP/CRL URLs fail the strict level.
+   */
+  revocation?: 'online' | 'offline';
+  revocationTimeoutMs?: number;
 }
 
 export function createWorkers(options: WorkerOptions = {}): Workers {
@@ -34,13 +43,26 @@ export function createWorkers(options: WorkerOptions = {}): Workers {
   });
   const clock = options.now ? { now: options.now } : {};
   const discover = discoverJob(access);
-  const verify = verifyJob(access, { ...clock, ...(options.verdictTtlMs !== undefined ? { verdictTtlMs: options.verdictTtlMs } : {}) });
+  const revocationHttp = (options.revocation ?? 'online') === 'online' ? createRevocationHttp() : undefined;
+  const revocation = revocationHttp
+    ? {
+        mode: 'online' as const,
+        checker: createOnlineRevocationChecker({
+          http: revocationHttp,
+          ...(options.revocationTimeoutMs !== undefined ? { timeoutMs: options.revocationTimeoutMs } : {}),
+          ...(options.now ? { now: options.now } : {}),
+        }),
+      }
+    : { mode: 'offline' as const };
+  const verify = verifyJob(access, { ...clock, revocation, ...(options.verdictTtlMs !== undefined ? { verdictTtlMs: options.verdictTtlMs } : {}) });
   const evaluate = evaluateJob(access, clock);
   return {
     discover,
     verify,
     evaluate,
     port: () => ({ discover: (request) => discover(request), verify: (request) => verify(request), evaluate: (request) => evaluate(request) }),
-    close: () => access.close(),
+    close: async () => {
+      await Promise.all([access.close(), revocationHttp?.close()]);
+    },
   };
 }

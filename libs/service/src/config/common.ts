@@ -10,6 +10,8 @@ const HOST_PORT = /^[^\s/:]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const REVOCATION_MODES = ['online', 'offline'] as const;
+
 export const commonVariables = {
   natsUrl: env.url('NATS_URL', {
     doc: 'NATS server(s), comma-separated. Set: jobs travel over NATS (distributed mode). Unset: the embedded in-process transport.',
@@ -65,6 +67,11 @@ export const cacheVariables = {
   }),
   memoryCacheBytes: env.int('CACHE_MEMORY_BYTES', { doc: 'Size bound of the in-memory cache (no REDIS_URL).', default: 64 * 1024 * 1024, min: 0 }),
   cacheKeyPrefix: env.string('CACHE_KEY_PREFIX', { doc: 'Prefix of every Redis key (a namespace per deployment sharing one Redis).' }),
+  revocationCheck: env.enum('REVOCATION_CHECK', {
+    doc: "Certificate revocation checking during verification: `online` asks the certificates' OCSP responders, then their CRL distribution points (2 s per request, as Kyverno); `offline` makes every certificate that names such URLs fail as \"revocation status is unknown\".",
+    values: REVOCATION_MODES,
+    default: 'online',
+  }),
 };
 
 export type CacheConfig = ConfigOf<typeof cacheVariables>;
