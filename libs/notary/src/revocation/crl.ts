@@ -22,7 +22,7 @@ import {
 } from '@peculiar/asn1-x509';
 import type { Certificate } from '../x509/certificate';
 import { GoKeyUsage, goView } from '../x509/go-view';
-import { firstElementOf, unsignedBytes } from './der';
+import { firstElementOf, unsignedBytes } from '../der';
 import { serialOf } from './ocsp';
 import type { RevocationHttp, ServerOutcome } from './port';
 import { signatureError } from './signature';

@@ -29,7 +29,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { parseCertificate, type Certificate } from '../x509/certificate';
 import { checkSignature } from '../x509/go-view';
-import { firstElementOf, unsignedBytes } from './der';
+import { firstElementOf, unsignedBytes } from '../der';
 import type { RevocationHttp, ServerOutcome } from './port';
 import { hashName, signatureError } from './signature';
 

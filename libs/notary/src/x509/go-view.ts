@@ -19,6 +19,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { RsaSaPssParams, id_mgf1 } from '@peculiar/asn1-rsa';
 import type { Certificate } from './certificate';
+import { firstElementOf, readHeader } from '../der';
 
 /** Go `x509.KeyUsage` bits (same bit order as the ASN.1 BIT STRING). */
 export const GoKeyUsage = {
@@ -160,7 +161,7 @@ function buildView(der: Buffer): GoCertificateView {
     extKeyUsage: [],
     unknownExtKeyUsage: [],
     signatureAlgorithm: signatureAlgorithmOf(asn.signatureAlgorithm.algorithm, asn.signatureAlgorithm.parameters),
-    rawTbs: firstElement(der),
+    rawTbs: firstElementOf(der),
     signature: signatureBits(der),
   };
   for (const extension of tbs.extensions ?? []) {
@@ -249,26 +250,6 @@ function signatureBits(der: Buffer): Buffer {
     aligned[i] = (value[i]! >> padding) | (i > 0 ? (value[i - 1]! << (8 - padding)) & 0xff : 0);
   }
   return aligned;
-}
-
-function firstElement(der: Buffer): Buffer {
-  const outer = readHeader(der, 0);
-  const inner = readHeader(der, outer.headerLength);
-  return der.subarray(outer.headerLength, outer.headerLength + inner.headerLength + inner.length);
-}
-
-function readHeader(bytes: Buffer, offset: number): { headerLength: number; length: number } {
-  const first = bytes[offset + 1];
-  if (first === undefined) throw new Error('truncated DER');
-  if ((first & 0x80) === 0) return { headerLength: 2, length: first };
-  const count = first & 0x7f;
-  let length = 0;
-  for (let i = 0; i < count; i++) {
-    const byte = bytes[offset + 2 + i];
-    if (byte === undefined) throw new Error('truncated DER');
-    length = length * 256 + byte;
-  }
-  return { headerLength: 2 + count, length };
 }
 
 /** Go's `PublicKeyAlgorithm` of a key, and how `%T` prints its Go type. */

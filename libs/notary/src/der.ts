@@ -1,4 +1,7 @@
-/** Just enough DER to slice the signed part of a signed structure byte-exactly (RFC 5280 §4.1.1.1, RFC 6960 §4.2.1). */
+/**
+ * Just enough DER to slice the signed part of a signed structure byte-exactly
+ * (certificates, CRLs: RFC 5280 §4.1.1.1; OCSP responses: RFC 6960 §4.2.1).
+ */
 
 /** The first element (header included) of the DER SEQUENCE `der`: the bytes a signature covers. */
 export function firstElementOf(der: Buffer): Buffer {
@@ -9,7 +12,8 @@ export function firstElementOf(der: Buffer): Buffer {
   return der.subarray(outer.headerLength, end);
 }
 
-function readHeader(bytes: Buffer, offset: number): { headerLength: number; length: number } {
+/** The header of the DER element at `offset`: its length and the length of the header itself. */
+export function readHeader(bytes: Buffer, offset: number): { headerLength: number; length: number } {
   const first = bytes[offset + 1];
   if (first === undefined) throw new Error('truncated DER');
   if ((first & 0x80) === 0) return { headerLength: 2, length: first };
