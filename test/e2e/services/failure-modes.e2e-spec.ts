@@ -11,20 +11,13 @@ import type { IssuedCertificate } from '@notary-gate/notary';
 import type { WorkerHost } from '@notary-gate/worker-host';
 import { podRequest } from '../../support/admission';
 import type { ServeHandle } from '../../../apps/cli/src/commands/serve';
-import { closeReviewClient, patchOf, review } from './support/review-client';
-import { startSeedWorld, type SeedWorld } from './support/seed-world';
+import { patchOf, review } from './support/review-client';
+import { useSeedWorld, type SeedWorld } from './support/seed-world';
 import { closeAll, isolation, LogSink, metricValue, NATS_URL, startGateway, startWorker, startWorkerTier } from './support/services';
 
 let world: SeedWorld;
 
-beforeAll(async () => {
-  world = await startSeedWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await closeReviewClient();
-  await world?.stop();
-});
+useSeedWorld((started) => (world = started));
 
 const notaryPolicy = () => world.seed.policies['check-image-notary.yaml']!;
 

@@ -8,20 +8,13 @@ import type { WorkerHost } from '@notary-gate/worker-host';
 import { RegistryClient } from '@notary-gate/oci';
 import { podRequest } from '../../support/admission';
 import type { ServeHandle } from '../../../apps/cli/src/commands/serve';
-import { closeReviewClient, patchOf, review, type ReviewResponse } from './support/review-client';
-import { startSeedWorld, type SeedWorld } from './support/seed-world';
+import { patchOf, review, type ReviewResponse } from './support/review-client';
+import { useSeedWorld, type SeedWorld } from './support/seed-world';
 import { closeAll, isolation, LogSink, metricValue, startGateway, startWorker } from './support/services';
 
 let world: SeedWorld;
 
-beforeAll(async () => {
-  world = await startSeedWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await closeReviewClient();
-  await world?.stop();
-});
+useSeedWorld((started) => (world = started));
 
 const verifyJobs = (worker: WorkerHost) => metricValue(worker.metrics, 'notary_gate_job_handler_duration_seconds_count', { subject: 'notary.v1.verify' });
 

@@ -8,8 +8,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { podRequest } from '../../support/admission';
 import { freePort } from '../../support/registry';
-import { closeReviewClient, patchOf, review } from './support/review-client';
-import { startSeedWorld, type SeedWorld } from './support/seed-world';
+import { patchOf, review } from './support/review-client';
+import { useSeedWorld, type SeedWorld } from './support/seed-world';
 import { isolation, NATS_URL, REDIS_URL } from './support/services';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -68,14 +68,10 @@ function run(entry: string, argv: string[], env: Record<string, string>): Runnin
 let world: SeedWorld;
 const started: Running[] = [];
 
-beforeAll(async () => {
-  world = await startSeedWorld();
-}, 60_000);
+useSeedWorld((built) => (world = built));
 
-afterAll(async () => {
+afterAll(() => {
   for (const process of started) if (process.child.exitCode === null) process.child.kill('SIGKILL');
-  await closeReviewClient();
-  await world?.stop();
 });
 
 describe('apps/signature-verifier/src/main.ts', () => {

@@ -9,21 +9,13 @@
 import type { ServeHandle } from '../../../apps/cli/src/commands/serve';
 import { ServiceMetrics } from '@notary-gate/service';
 import type { WorkerHost } from '@notary-gate/worker-host';
-import { closeReviewClient } from './support/review-client';
 import { describeSeedScenarios, policySets, type PolicySet } from './support/seed-scenarios';
-import { startSeedWorld, type SeedWorld } from './support/seed-world';
+import { useSeedWorld, type SeedWorld } from './support/seed-world';
 import { closeAll, isolation, LogSink, metricValue, startGateway, startWorkerTier } from './support/services';
 
 let world: SeedWorld;
 
-beforeAll(async () => {
-  world = await startSeedWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await closeReviewClient();
-  await world?.stop();
-});
+useSeedWorld((started) => (world = started));
 
 /** One gateway per policy set (two seed policies share a name), all in front of the same workers. */
 async function startGateways(start: (set: PolicySet, policyDir: string, configMaps: boolean) => Promise<ServeHandle & { url: string }>) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { RegistryClient } from '@notary-gate/oci';
 import { buildSeedImages, type SeedImages } from '../../../fixtures/seed-images';
 import { startRegistry, type TestRegistry } from '../../../support/registry';
+import { closeReviewClient } from './review-client';
 
 export interface SeedWorld {
   registry: TestRegistry;
@@ -55,4 +56,20 @@ export async function startSeedWorld(): Promise<SeedWorld> {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The suite hooks every services suite shares: the world is built before the
+ * suite and, with the review client, stopped after it. `use` receives it.
+ */
+export function useSeedWorld(use: (world: SeedWorld) => void): void {
+  let world: SeedWorld | undefined;
+  beforeAll(async () => {
+    world = await startSeedWorld();
+    use(world);
+  }, 60_000);
+  afterAll(async () => {
+    await closeReviewClient();
+    await world?.stop();
+  });
 }
