@@ -243,6 +243,19 @@ export function jsonWith(value: Json, path: ReadonlyArray<string | number>, repl
   return copy;
 }
 
+/**
+ * The structure mutations every JSON fuzzer shares, in the same proportions:
+ * replace the node at `path` with random JSON (two times in three) or drop it.
+ */
+export function replaceOrDrop(value: Json, path: ReadonlyArray<string | number>, rng: Rng): { value: Json; step: string } {
+  const where = path.join('.') || '(root)';
+  if (rng.int(3) < 2) {
+    const replacement = randomJson(rng);
+    return { value: jsonWith(value, path, replacement) ?? null, step: `${where} := ${JSON.stringify(replacement).slice(0, 40)}` };
+  }
+  return { value: jsonWith(value, path, undefined) ?? null, step: `drop ${where}` };
+}
+
 /** A JSON value of a random type, sometimes large or deep. */
 export function randomJson(rng: Rng, depth = 0): Json {
   switch (rng.int(depth > 2 ? 7 : 10)) {

@@ -9,7 +9,7 @@
  * AdmissionError that names a path; never another exception, never slowly.
  * Deterministic: fixed seed and count (test/support/fuzz.ts to replay).
  */
-import { fuzzSeed, jsonPaths, jsonWith, randomJson, runFuzz, type Json, type Rng } from '../../../test/support/fuzz';
+import { fuzzSeed, jsonPaths, jsonWith, randomJson, replaceOrDrop, runFuzz, type Json, type Rng } from '../../../test/support/fuzz';
 import { parseAdmissionReview, type AdmissionRequest } from './admission-review';
 import { AdmissionError } from './errors';
 import { extractImages } from './pod-images';
@@ -73,16 +73,13 @@ function mutate(seed: Json, rng: Rng): { mutation: string; input: Json } {
     const where = path.join('.') || '(root)';
     switch (rng.int(6)) {
       case 0:
-      case 1: {
-        const replacement = randomJson(rng);
-        value = jsonWith(value, path, replacement) ?? null;
-        steps.push(`${where} := ${JSON.stringify(replacement).slice(0, 40)}`);
+      case 1:
+      case 2: {
+        const edited = replaceOrDrop(value, path, rng);
+        value = edited.value;
+        steps.push(edited.step);
         break;
       }
-      case 2:
-        value = jsonWith(value, path, undefined) ?? null;
-        steps.push(`drop ${where}`);
-        break;
       case 3: {
         // A huge array: of containers (valid or not), or of anything.
         const size = rng.pick([1000, 5000]);

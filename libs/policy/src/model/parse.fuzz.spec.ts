@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { Rng, fuzzSeed, jsonPaths, jsonWith, randomJson, runFuzz, type Json } from '../../../../test/support/fuzz';
+import { Rng, fuzzSeed, jsonPaths, jsonWith, randomJson, replaceOrDrop, runFuzz, type Json } from '../../../../test/support/fuzz';
 import { sharedPath } from '../../../../test/support/shared';
 import { PolicyDocumentError } from './errors';
 import { parsePolicyDocuments } from './parse';
@@ -94,25 +94,15 @@ function mutateObject(text: string, rng: Rng): { mutation: string; input: string
   const count = rng.range(1, 3);
   for (let i = 0; i < count; i++) {
     const path = rng.pick(jsonPaths(value));
-    const where = path.join('.') || '(root)';
-    switch (rng.int(4)) {
-      case 0:
-      case 1: {
-        const replacement = randomJson(rng);
-        value = jsonWith(value, path, replacement) ?? null;
-        steps.push(`${where} := ${JSON.stringify(replacement).slice(0, 40)}`);
-        break;
-      }
-      case 2:
-        value = jsonWith(value, path, undefined) ?? null;
-        steps.push(`drop ${where}`);
-        break;
-      default: {
-        const size = rng.pick([100, 1000]);
-        const item = rng.bool() ? (rng.pick(jsonPaths(value)).length > 0 ? randomJson(rng, 2) : 'x') : 'ghcr.io/*';
-        value = jsonWith(value, path, Array.from({ length: size }, () => item)) ?? null;
-        steps.push(`${where} := list of ${size}`);
-      }
+    if (rng.int(4) < 3) {
+      const edited = replaceOrDrop(value, path, rng);
+      value = edited.value;
+      steps.push(edited.step);
+    } else {
+      const size = rng.pick([100, 1000]);
+      const item = rng.bool() ? (rng.pick(jsonPaths(value)).length > 0 ? randomJson(rng, 2) : 'x') : 'ghcr.io/*';
+      value = jsonWith(value, path, Array.from({ length: size }, () => item)) ?? null;
+      steps.push(`${path.join('.') || '(root)'} := list of ${size}`);
     }
   }
   return { mutation: steps.join('; '), input: stringifyYaml(value) };
