@@ -4,4 +4,5 @@ export { decide, ruleAction } from './verdict';
 export { applyFailurePolicy, effectiveFailurePolicy, raceDeadline } from './failure-policy';
 export { staticConfigMaps } from './config-maps';
 export { validateAdmission, VERIFY_IMAGES_ANNOTATION, VERIFY_IMAGES_SCOPED_ANNOTATION, type ValidateOptions } from './validate-admission';
-export type { AdmissionInput, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';
+export { FactUnavailable } from './types';
+export type { AdmissionInput, ClusterFacts, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

@@ -4,7 +4,7 @@
  */
 import type { AdmissionRequest, JsonPatchOperation } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import type { Policy } from '@notary-gate/policy';
+import type { Policy, PolicyException, RequesterRoles, RequestUser } from '@notary-gate/policy';
 
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
@@ -41,9 +41,31 @@ export interface ConfigMapSource {
   get(namespace: string, name: string): Promise<ConfigMapData | null>;
 }
 
+/** A fact about the cluster could not be had (API unreachable, not synced, RBAC forbids): the admission is undecided. */
+export class FactUnavailable extends Error {
+  override readonly name = 'FactUnavailable';
+}
+
+/**
+ * Facts about the cluster that match, exclude, overrides and exceptions need,
+ * read where Kyverno reads them (the API, through watch-backed caches in the
+ * gateway; files in the CLI). Each method throws FactUnavailable when the fact
+ * cannot be known; it is called only when a policy needs that fact.
+ */
+export interface ClusterFacts {
+  /** Labels of a namespace (always with `kubernetes.io/metadata.name`); null when the namespace does not exist. */
+  namespaceLabels(namespace: string): Promise<Record<string, string> | null>;
+  /** The requester's roles from RoleBindings and ClusterRoleBindings, as Kyverno's userinfo computes them. */
+  requesterRoles(user: RequestUser): Promise<RequesterRoles>;
+  /** PolicyExceptions in force (already restricted to the namespaces exceptions may live in). */
+  policyExceptions(): Promise<PolicyException[]>;
+}
+
 export interface EngineOptions {
   jobs: JobsPort;
   configMaps: ConfigMapSource;
+  /** Cluster facts; the engine treats a missing port as "no such facts can be had" (undecided when needed). */
+  clusterFacts?: ClusterFacts;
   /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
   deadline?: number;
   requestId?: string;

@@ -15,7 +15,7 @@ export function ruleAction(policy: Policy, ruleName: string, namespace: string):
   const actions = rule?.verifyImages.map((entry) => entry.failureAction).filter((action): action is FailureAction => action !== undefined) ?? [];
   if (actions.includes('Enforce')) return 'Enforce';
   if (actions[0]) return actions[0];
-  const override = policy.validationFailureActionOverrides.find((candidate) => candidate.namespaces.some((pattern) => globMatch(pattern, namespace)));
+  const override = policy.validationFailureActionOverrides.find((candidate) => (candidate.namespaces ?? []).some((pattern) => globMatch(pattern, namespace)));
   return override?.action ?? policy.validationFailureAction;
 }
 

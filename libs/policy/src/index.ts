@@ -46,6 +46,7 @@ export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLL
 export { PolicyDocumentError } from './model/errors';
 export { readYamlDocuments, type YamlDocument } from './model/yaml-documents';
 export { ruleApplies, kindMatches, selectorMatches, type ResourceFacts } from './model/match';
+export type { Fact, MatchFacts, MatchOutcome, RequestUser, RequesterRoles } from './match/facts';
 export { rulesWithAutogen } from './model/autogen';
 export type {
   Attestation,
@@ -56,12 +57,18 @@ export type {
   ContextEntry,
   FailureAction,
   FailurePolicy,
+  ImageExtractor,
   ImageVerification,
   LabelSelector,
   MatchResources,
   Policy,
+  PolicyException,
+  PolicyIdentity,
+  PolicyWarning,
   ResourceDescription,
   ResourceFilter,
   Rule,
+  Subject,
+  ValidationFailureActionOverride,
   VariableContextEntry,
 } from './model/types';

@@ -112,6 +112,7 @@ function parsePolicy(root: Node): Policy {
     autogenControllers: parseAutogenControllers(autogenText),
     rules,
     ignoredRules,
+    warnings: [],
   };
 }
 
@@ -188,7 +189,7 @@ function parseResourceFilter(node: Node): ResourceFilter {
     if (resources.child('namespaceSelector').present) description.namespaceSelector = parseSelector(resources.child('namespaceSelector'));
   }
   const subjects = node.child('subjects').list().map((item) => ({
-    kind: item.child('kind').requiredString(),
+    kind: item.child('kind').oneOf(['User', 'Group', 'ServiceAccount'] as const)!,
     name: item.child('name').requiredString(),
     ...(item.child('namespace').string() !== undefined ? { namespace: item.child('namespace').string()! } : {}),
   }));

@@ -28,9 +28,17 @@ export interface LabelSelector {
   matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
 
+export interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  /** Required for ServiceAccount. */
+  namespace?: string;
+}
+
 export interface ResourceFilter {
   resources?: ResourceDescription;
-  subjects?: { kind: string; name: string; namespace?: string }[];
+  subjects?: Subject[];
+  /** `<namespace>:<role>` strings, matched exactly against the requester's computed roles. */
   roles?: string[];
   clusterRoles?: string[];
 }
@@ -38,6 +46,15 @@ export interface ResourceFilter {
 export interface MatchResources {
   any?: ResourceFilter[];
   all?: ResourceFilter[];
+}
+
+/** One `imageExtractors[<kind>][]` item (pkg/utils/api/image.go). */
+export interface ImageExtractor {
+  path: string;
+  value?: string;
+  name?: string;
+  key?: string;
+  jmesPath?: string;
 }
 
 export interface ConfigMapContextEntry {
@@ -87,6 +104,7 @@ export interface ImageVerification {
   mutateDigest: boolean;
   verifyDigest: boolean;
   required: boolean;
+  /** false: never reuse a cached verdict for this entry. */
   useCache: boolean;
   failureAction?: FailureAction;
   validate?: { message?: string; deny?: { conditions: AnyAllConditions | Condition[] } };
@@ -99,6 +117,29 @@ export interface Rule {
   context: ContextEntry[];
   preconditions?: AnyAllConditions;
   verifyImages: ImageVerification[];
+  /** `imageExtractors` by resource kind: replace the built-in extraction for that kind. */
+  imageExtractors?: Record<string, ImageExtractor[]>;
+}
+
+/** `kind/namespace/name` of a policy: its identity everywhere (verdicts, annotations, metrics). */
+export interface PolicyIdentity {
+  kind: 'ClusterPolicy' | 'Policy';
+  name: string;
+  /** Set for a namespaced Policy. */
+  namespace?: string;
+}
+
+export interface ValidationFailureActionOverride {
+  action: FailureAction;
+  /** Unset (nil) and [] differ in Kyverno: nil → only the namespaceSelector decides; [] never matches. */
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+}
+
+/** A non-fatal remark on a loaded policy (e.g. `repository` is ignored for Notary, as in Kyverno). */
+export interface PolicyWarning {
+  path: string;
+  message: string;
 }
 
 export interface Policy {
@@ -114,13 +155,28 @@ export interface Policy {
   /** SHA-256 of the policy document: part of every cache key, so an edited policy never reuses a verdict. */
   hash: string;
   validationFailureAction: FailureAction;
-  validationFailureActionOverrides: { action: FailureAction; namespaces: string[] }[];
+  validationFailureActionOverrides: ValidationFailureActionOverride[];
   failurePolicy: FailurePolicy;
   timeoutSeconds: number;
   applyRules: 'All' | 'One';
   /** Whether autogen rules are made for pod controllers (annotation `pod-policies.kyverno.io/autogen-controllers`). */
   autogenControllers: string[];
   rules: Rule[];
-  /** Rules notary-gate does not run (validate, mutate, generate…): reported, never silently claimed. */
+  /** Rules notary-gate does not run (validate, mutate, generate…): Kyverno's to run; reported, never silently claimed. */
   ignoredRules: string[];
+  /** Fields accepted with a documented difference (e.g. `repository`): shown by `apply` and the gateway's load report. */
+  warnings: PolicyWarning[];
+}
+
+/** PolicyException (kyverno.io/v2, v2beta1): skips named rules of named policies for matching resources. */
+export interface PolicyException {
+  apiVersion: 'kyverno.io/v2' | 'kyverno.io/v2beta1';
+  name: string;
+  namespace: string;
+  source: string;
+  /** Only `any`/`all` (no legacy top-level resources). */
+  match: MatchResources;
+  conditions?: AnyAllConditions;
+  /** policyName: `ns/name` for a Policy, `name` for a ClusterPolicy (exact); ruleNames: wildcards. */
+  exceptions: { policyName: string; ruleNames: string[] }[];
 }
