@@ -40,7 +40,9 @@ export {
 export {
   parseImageParts,
   kyvernoImageString,
+  canonicalImageString,
   imageSpellings,
+  skipSpellings,
   imageReferenceMatches,
   imageReferenceSkipped,
   selectImage,
