@@ -41,8 +41,10 @@ export { parseGoDuration, formatGoDuration } from './values/duration';
 export { goSprint, formatGoFloat } from './values/go-format';
 export { parseSemver, compareSemver, parseSemverRange } from './values/semver';
 
-// [model] Kyverno ClusterPolicy / Policy documents: loading, matching, autogen
+// [model] Kyverno ClusterPolicy / Policy / PolicyException documents: loading (strict fields), identity, matching, autogen
 export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLLERS, type LoadedDocuments } from './model/parse';
+export { policyKey, policyIdentity, describePolicy } from './model/identity';
+export { SCHEMAS as POLICY_FIELD_SCHEMAS, type FieldSpec as PolicyFieldSpec, type ObjectSchema as PolicyObjectSchema, type TypeName as PolicyTypeName } from './model/schema';
 export { PolicyDocumentError } from './model/errors';
 export { readYamlDocuments, type YamlDocument } from './model/yaml-documents';
 export { ruleApplies, kindMatches, selectorMatches, type ResourceFacts } from './model/match';
