@@ -52,8 +52,10 @@ export type { ExceptionConditionsResult, ExceptionsOutcome } from './match';
 export { parseImageParts, kyvernoImageString, canonicalImageString, imageSpellings, skipSpellings, imageReferenceMatches, imageReferenceSkipped, selectImage } from './match';
 export type { ImageParts, ImageSelection } from './match';
 
-// [model] Kyverno ClusterPolicy / Policy documents: loading, matching, autogen
+// [model] Kyverno ClusterPolicy / Policy / PolicyException documents: loading (strict fields), identity, matching, autogen
 export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLLERS, type LoadedDocuments } from './model/parse';
+export { policyKey, policyIdentity, describePolicy } from './model/identity';
+export { SCHEMAS as POLICY_FIELD_SCHEMAS, type FieldSpec as PolicyFieldSpec, type ObjectSchema as PolicyObjectSchema, type TypeName as PolicyTypeName } from './model/schema';
 export { PolicyDocumentError } from './model/errors';
 export { readYamlDocuments, type YamlDocument } from './model/yaml-documents';
 export { ruleApplies, kindMatches, selectorMatches, toMatchFacts, type ResourceFacts } from './model/match';
