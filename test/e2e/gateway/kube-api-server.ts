@@ -96,6 +96,11 @@ export class KubeApiServer {
     return this.boundPort;
   }
 
+  /** The latest resourceVersion handed out. */
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
   get url(): string {
     return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.boundPort}`;
   }

@@ -40,7 +40,9 @@ export function statusOf(error: unknown): number | undefined {
 export function apiError(operation: string, error: unknown): KubernetesApiError {
   const status = statusOf(error);
   if (status === undefined) {
-    const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null ? JSON.stringify(error).slice(0, 300) : String(error);
+    // Duck-typed: transport errors may come from another realm (node core under a vm context), where `instanceof Error` fails.
+    const own = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    const message = typeof own === 'string' ? own : typeof error === 'object' && error !== null ? JSON.stringify(error).slice(0, 300) : String(error);
     return new KubernetesApiError(undefined, `${operation}: ${message || 'no answer'}`);
   }
   // A list's HttpError has the Status in `body`; a streamed ERROR event is the Status itself; a watch's response error has neither.

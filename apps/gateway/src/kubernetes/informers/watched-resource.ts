@@ -9,12 +9,15 @@
  *   fresh list (a cache that missed events is never reused as if current);
  * - a failed list never becomes an unhandled rejection: ListWatch 0.22
  *   awaits its list function inside watch callbacks without a catch, so the
- *   list function here records the failure and abandons that informer.
+ *   list function here records the failure and abandons that informer;
+ * - a watch ends once: ListWatch 0.22 restarts both on a streamed ERROR
+ *   event (410 Gone) and on the stream's close that follows it, which lists
+ *   twice and leaves two watches open; `SingleEndWatch` passes one end on.
  *
  * Domain-free: it knows paths and objects, not what the facts mean.
  */
 import type { IncomingMessage } from 'node:http';
-import { makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { apiError } from './api-error';
 
 /** What to watch: resolved again at each (re)start, so a source may change its path (e.g. an API version fallback). */
@@ -47,8 +50,34 @@ export interface WatchedState {
   lastError?: string;
 }
 
+/**
+ * The client's Watch, but each watch reports its end once: a streamed ERROR
+ * event (e.g. a 410 Gone Status) ends it, and the close that follows is not
+ * reported again.
+ */
+class SingleEndWatch extends Watch {
+  override watch(path: string, queryParams: Record<string, unknown>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<unknown> {
+    let ended = false;
+    const end = (error: unknown) => {
+      if (ended) return;
+      ended = true;
+      done(error);
+    };
+    return super.watch(
+      path,
+      queryParams,
+      (phase, object, raw) => {
+        if (ended) return;
+        if (phase === 'ERROR') return end(object);
+        callback(phase, object, raw);
+      },
+      end,
+    );
+  }
+}
+
 export class WatchedResource<T extends KubernetesObject> {
-  private informer: (Informer<T> & ObjectCache<T>) | undefined;
+  private informer: ListWatch<T> | undefined;
   private synced = false;
   private lastError: string | undefined;
   private changes = 0;
@@ -152,7 +181,7 @@ export class WatchedResource<T extends KubernetesObject> {
         clearTimeout(timer);
       }
     };
-    const informer = makeInformer<T>(this.kubeConfig, target.path, list);
+    const informer = new ListWatch<T>(target.path, new SingleEndWatch(this.kubeConfig), list, false);
     const changed = () => {
       if (!live()) return;
       this.changes++;
