@@ -10,10 +10,9 @@
  */
 import type { KubernetesObject, V1ClusterRoleBinding, V1RoleBinding } from '@kubernetes/client-node';
 import { FactUnavailable, type ClusterFacts } from '@notary-gate/engine';
-import type { PolicyException, RequesterRoles, RequestUser } from '@notary-gate/policy';
+import { computeRequesterRoles, type PolicyException, type RequesterRoles, type RequestUser, type RoleBindingLike } from '@notary-gate/policy';
 import type { ClusterWatches } from './cluster-watches';
 import type { WatchedResource } from './informers/watched-resource';
-import { computeRequesterRoles, type RoleBindingLike } from './requester-roles';
 
 export interface ClusterFactsOptions {
   /** The caches; null when the Kubernetes API is not configured. */

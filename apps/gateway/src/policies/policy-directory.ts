@@ -11,7 +11,7 @@
 import { readYamlDocuments, type Policy, type PolicyException } from '@notary-gate/policy';
 import { fingerprintFiles, readManifestFiles } from '../support/manifest-files';
 import type { Loaded } from '../support/reloadable';
-import { identityOf, parseDocuments, policyKey, policyLabel, type PolicySet, type RefusedPolicy } from './policy-set';
+import { identityOf, parseDocuments, identityKey, policyLabel, type PolicySet, type RefusedPolicy } from './policy-set';
 
 /** The directory could not be used: every refused document, with its identity when it states one. */
 export class PolicyDirectoryRefused extends Error {
@@ -47,7 +47,7 @@ export async function loadPolicyDirectory(directory: string, onWarning: (message
         continue;
       }
       for (const policy of parsed.policies) {
-        const key = policyKey(policy);
+        const key = identityKey(policy);
         const earlier = byKey.get(key);
         if (earlier) {
           onWarning(`${source}: ${policyLabel(policy)} replaces the one defined in ${earlier.source} (as kubectl apply would)`);

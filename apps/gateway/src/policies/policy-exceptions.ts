@@ -7,7 +7,7 @@
  * then name, as Kyverno's exception controller returns them.
  */
 import { FactUnavailable } from '@notary-gate/engine';
-import type { PolicyException } from '@notary-gate/policy';
+import { exceptionNamespaceAllowed, type PolicyException } from '@notary-gate/policy';
 import type { JsonLogger } from '@notary-gate/service';
 import type { ClusterWatches } from '../kubernetes/cluster-watches';
 import { exceptionsFromObjects } from '../kubernetes/kubernetes-policies';
@@ -31,7 +31,7 @@ export class ExceptionsInForce {
   current(): PolicyException[] {
     const { scope, store, logger } = this.options;
     if (!scope) return [];
-    const inScope = (exception: PolicyException) => scope.namespace === '*' || exception.namespace === scope.namespace;
+    const inScope = (exception: PolicyException) => exceptionNamespaceAllowed(exception.namespace, scope.namespace);
     const byKey = new Map<string, PolicyException>();
     for (const exception of store.directoryExceptions()) {
       if (inScope(exception)) byKey.set(`${exception.namespace}/${exception.name}`, exception);

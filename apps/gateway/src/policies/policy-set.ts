@@ -4,7 +4,7 @@
  * are identified by kind/namespace/name everywhere, so a namespaced Policy can
  * never replace or shadow a ClusterPolicy of the same name.
  */
-import { parsePolicyDocuments, type LoadedDocuments, type Policy, type PolicyException } from '@notary-gate/policy';
+import { describePolicy, parsePolicyDocuments, type Policy, type PolicyException } from '@notary-gate/policy';
 
 export interface RefusedPolicy {
   /** Identity as far as the document gives it (a broken document may not). */
@@ -25,9 +25,9 @@ export interface PolicySet {
   refused: RefusedPolicy[];
 }
 
-/** `ClusterPolicy//name`, `Policy/ns/name`: the identity of a policy. */
-export function policyKey(policy: { kind: string; namespace?: string | undefined; name: string }): string {
-  return `${policy.kind}/${policy.namespace ?? ''}/${policy.name}`;
+/** `ClusterPolicy/name`, `Policy/ns/name`: the identity of a policy (the policy library's, with its `default` namespace rule). */
+export function identityKey(policy: Pick<Policy, 'kind' | 'namespace' | 'name'>): string {
+  return describePolicy(policy);
 }
 
 /** How a policy is named in messages: `ClusterPolicy "foo"`, `Policy "team-a/foo"`. */
@@ -35,10 +35,10 @@ export function policyLabel(policy: { kind?: string | undefined; namespace?: str
   return `${policy.kind ?? 'document'} "${policy.namespace ? `${policy.namespace}/` : ''}${policy.name ?? '(unnamed)'}"`;
 }
 
-/** Policies and PolicyExceptions of one YAML/JSON text (exceptions once the policy library parses them). */
+/** Policies and PolicyExceptions of one YAML/JSON text. */
 export function parseDocuments(text: string, source: string): { policies: Policy[]; exceptions: PolicyException[] } {
-  const loaded = parsePolicyDocuments(text, source) as LoadedDocuments & { exceptions?: PolicyException[] };
-  return { policies: loaded.policies, exceptions: loaded.exceptions ?? [] };
+  const loaded = parsePolicyDocuments(text, source);
+  return { policies: loaded.policies, exceptions: loaded.exceptions };
 }
 
 /** The identity a raw Kubernetes object states (for reporting a document that could not be parsed). */

@@ -20,7 +20,7 @@ import type { PolicyEventRecorder } from '../kubernetes/policy-events';
 import { FileWatcher } from '../support/file-watcher';
 import { Reloadable, type ReloadableState } from '../support/reloadable';
 import { PolicyDirectoryRefused, loadPolicyDirectory } from './policy-directory';
-import { policyKey, policyLabel, type PolicySet, type RefusedPolicy } from './policy-set';
+import { identityKey, policyLabel, type PolicySet, type RefusedPolicy } from './policy-set';
 
 export interface PolicyStoreOptions {
   directory?: string;
@@ -38,7 +38,7 @@ const POLICIES_GAUGE = 'notary_gate_policies';
 /** Changes of the watched policies are gathered for this long before the set is rebuilt (a list adds items one by one). */
 const API_SETTLE_MS = 50;
 
-const describe = (set: PolicySet) => ({ count: set.policies.length, policies: set.policies.map(policyKey), ...(set.refused.length > 0 ? { refused: set.refused.length } : {}) });
+const describe = (set: PolicySet) => ({ count: set.policies.length, policies: set.policies.map(identityKey), ...(set.refused.length > 0 ? { refused: set.refused.length } : {}) });
 
 /** The gauge on the service's registry (shared when several gateways share one ServiceMetrics, as tests do). */
 function policiesGauge(metrics: ServiceMetrics): Gauge<'state'> {
@@ -207,9 +207,9 @@ export class PolicyStore {
     const previousCount = this.merged.policies.length;
     const byKey = new Map<string, Policy>();
     const refused: RefusedPolicy[] = [...this.directoryRefused];
-    for (const policy of this.directorySource?.value?.policies ?? []) byKey.set(policyKey(policy), policy);
+    for (const policy of this.directorySource?.value?.policies ?? []) byKey.set(identityKey(policy), policy);
     for (const policy of this.apiSource?.value?.policies ?? []) {
-      const key = policyKey(policy);
+      const key = identityKey(policy);
       const earlier = byKey.get(key);
       if (earlier) {
         // One identity, two definitions: never merge or pick silently.
@@ -253,7 +253,7 @@ export class PolicyStore {
   private reportPolicies(policies: Policy[]): void {
     const next = new Set<string>();
     for (const policy of policies) {
-      const key = `${policyKey(policy)}@${policy.hash}`;
+      const key = `${identityKey(policy)}@${policy.hash}`;
       next.add(key);
       if (this.reportedPolicies.has(key)) continue;
       for (const warning of policy.warnings) this.options.logger.warn(`${policyLabel(policy)}: ${warning.path}: ${warning.message}`, { source: policy.source });
