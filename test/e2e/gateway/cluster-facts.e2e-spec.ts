@@ -267,6 +267,24 @@ describe('PolicyExceptions', () => {
     expect(exceptions.current().map((entry) => `${entry.apiVersion} ${entry.namespace}/${entry.name}`)).toEqual(['kyverno.io/v2beta1 kyverno/a', 'kyverno.io/v2beta1 team-a/b']);
   });
 
+  it('from the policy directory and the API are merged, both restricted to the allowed namespace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ng-exceptions-'));
+    try {
+      writeFileSync(join(dir, 'exceptions.yaml'), [exception('kyverno', 'from-file'), exception('team-a', 'file-elsewhere')].map((document) => JSON.stringify(document)).join('\n---\n'));
+      const { api, watches, logger, lines } = await world({ exceptionScope: { namespace: 'kyverno' } });
+      api.apply('kyverno.io/policyexceptions', exception('kyverno', 'from-api'));
+      const store = new PolicyStore({ directory: dir, debounceMs: 10, rescanIntervalMs: 0, logger, metrics: new ServiceMetrics({ service: 'gateway', processMetrics: false }) });
+      await store.reload();
+      const exceptions = new ExceptionsInForce({ scope: { namespace: 'kyverno' }, store, watches, logger });
+      watches.ensure({ namespaceLabels: false, roles: false });
+      await watches.policyExceptions!.whenSynced(5_000);
+      expect(exceptions.current().map((entry) => `${entry.namespace}/${entry.name}`)).toEqual(['kyverno/from-api', 'kyverno/from-file']);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'PolicyException "team-a/file-elsewhere" is not applied: exceptions may only live in namespace "kyverno" (EXCEPTION_NAMESPACE)' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('off (the default): never listed, none applied', async () => {
     const { api, watches, logger } = await world({ exceptionScope: null });
     api.apply('kyverno.io/policyexceptions', exception('kyverno', 'allowed'));
@@ -393,15 +411,22 @@ describe('policies from the API', () => {
   it('logs policy warnings and rules notary-gate does not run once per load', async () => {
     const { api, store, lines } = await storeWorld();
     const withValidate = clusterPolicy('mixed');
-    (withValidate.spec.rules as unknown[]).push({ name: 'require-labels', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'x', pattern: { metadata: { labels: { app: '?*' } } } } });
+    const rules = withValidate.spec.rules as { verifyImages?: Record<string, unknown>[] }[];
+    rules[0]!.verifyImages![0]!['repository'] = 'registry.test/signatures';
+    (rules as unknown[]).push({ name: 'require-labels', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'x', pattern: { metadata: { labels: { app: '?*' } } } } });
     api.apply('kyverno.io/clusterpolicies', withValidate);
     await store.start();
     try {
-      const reported = () => lines.filter((line) => typeof line['msg'] === 'string' && (line['msg'] as string).startsWith('ClusterPolicy "mixed": rules not run by notary-gate'));
-      expect(reported()).toEqual([expect.objectContaining({ level: 'info', msg: `ClusterPolicy "mixed": rules not run by notary-gate (Kyverno's to run): require-labels` })]);
+      const about = (prefix: string) => lines.filter((line) => typeof line['msg'] === 'string' && (line['msg'] as string).startsWith(prefix));
+      const ignored = () => about('ClusterPolicy "mixed": rules not run by notary-gate');
+      const warned = () => about('ClusterPolicy "mixed": spec.rules[0].verifyImages[0].repository: ');
+      expect(ignored()).toEqual([expect.objectContaining({ level: 'info', msg: `ClusterPolicy "mixed": rules not run by notary-gate (Kyverno's to run): require-labels` })]);
+      expect(warned()).toEqual([expect.objectContaining({ level: 'warn', source: 'kubernetes:ClusterPolicy/mixed' })]);
+      // Another policy's change reloads the set: what was reported for this version of "mixed" is not repeated.
       api.apply('kyverno.io/clusterpolicies', clusterPolicy('other'));
       await eventually(() => expect(store.current()).toHaveLength(2));
-      expect(reported()).toHaveLength(1);
+      expect(ignored()).toHaveLength(1);
+      expect(warned()).toHaveLength(1);
     } finally {
       store.stop();
     }

@@ -30,7 +30,15 @@ export class ExceptionsInForce {
   /** The exceptions to apply; FactUnavailable when the API's cannot be read now. */
   current(): PolicyException[] {
     const { scope, store, logger } = this.options;
-    if (!scope) return [];
+    if (!scope) {
+      // As Kyverno's exception webhook warns: "PolicyException resources would not be processed until it is enabled."
+      for (const exception of store.directoryExceptions()) {
+        this.once(`off:${exception.source}:${exception.namespace}/${exception.name}`, () =>
+          logger.warn(`PolicyException "${exception.namespace}/${exception.name}" is not applied: PolicyExceptions are off (ENABLE_POLICY_EXCEPTION, EXCEPTION_NAMESPACE)`, { source: exception.source }),
+        );
+      }
+      return [];
+    }
     const inScope = (exception: PolicyException) => exceptionNamespaceAllowed(exception.namespace, scope.namespace);
     const byKey = new Map<string, PolicyException>();
     for (const exception of store.directoryExceptions()) {
