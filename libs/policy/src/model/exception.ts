@@ -11,6 +11,7 @@ import type { PolicyException } from './types';
 
 export function parsePolicyException(root: Node): PolicyException {
   const apiVersion = root.child('apiVersion').oneOf(['kyverno.io/v2', 'kyverno.io/v2beta1'] as const)!;
+  root.child('kind').oneOf(['PolicyException'] as const);
   const metadata = root.child('metadata');
   metadata.map();
   const name = metadata.child('name').requiredString();
