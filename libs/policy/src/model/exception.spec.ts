@@ -58,7 +58,8 @@ describe('PolicyException', () => {
   });
 
   it.each([
-    ['user info with background on (the default)', withSpec('match: {any: [{subjects: [{kind: User, name: alice}]}]}'), 'spec.match.any[0]', /^Usage of user info is forbidden/],
+    ['user info with background on (the default)', withSpec('match: {any: [{subjects: [{kind: User, name: alice}]}]}'), 'spec.match.any[0].subjects', /^Usage of user info is forbidden/],
+    ['roles with background on', withSpec('match: {any: [{resources: {kinds: [Pod]}, roles: [ci:deployer]}]}'), 'spec.match.any[0].roles', /^Usage of user info is forbidden/],
     ['podSecurity (no exact meaning for verifyImages)', withSpec("podSecurity: [{controlName: Capabilities, images: ['*']}]"), 'spec.podSecurity', /^podSecurity exempts Pod Security Standard controls/],
     ['operations (never checked by Kyverno for exceptions)', withSpec('match: {any: [{resources: {kinds: [Pod], operations: [CREATE]}}]}'), 'spec.match.any[0].resources.operations', /^operations are never checked for PolicyExceptions/],
     ['the legacy match.resources (only any/all in v2)', withSpec('match: {resources: {kinds: [Pod]}}'), 'spec.match.resources', 'unknown field "spec.match.resources"'],
