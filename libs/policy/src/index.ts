@@ -49,7 +49,7 @@ export { overrideAction, effectiveFailureAction, computeRequesterRoles } from '.
 export type { OverrideOutcome, FailureActionOutcome, OverrideFacts, BindingSubject, BindingRoleRef, RoleBindingLike, ClusterRoleBindingLike } from './match';
 export { exceptionCovers, selectExceptions, exceptionNamespaceAllowed, matchException, resolveExceptions } from './match';
 export type { ExceptionConditionsResult, ExceptionsOutcome } from './match';
-export { parseImageParts, kyvernoImageString, imageSpellings, imageReferenceMatches, imageReferenceSkipped, selectImage } from './match';
+export { parseImageParts, kyvernoImageString, canonicalImageString, imageSpellings, skipSpellings, imageReferenceMatches, imageReferenceSkipped, selectImage } from './match';
 export type { ImageParts, ImageSelection } from './match';
 
 // [model] Kyverno ClusterPolicy / Policy / PolicyException documents: loading (strict fields), identity, matching, autogen

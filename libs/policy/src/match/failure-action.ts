@@ -21,7 +21,7 @@
 import { wildcardMatch } from '../wildcard';
 import type { FailureAction, Policy, ValidationFailureActionOverride } from '../model/types';
 import type { Fact } from './facts';
-import { checkSelector } from './label-selector';
+import { checkSelector, selectorIgnoresLabels } from './label-selector';
 
 export type OverrideOutcome =
   | { result: 'override'; action: FailureAction; index: number }
@@ -44,8 +44,8 @@ type Tri = true | false | 'unknown';
 function overrideMatches(override: ValidationFailureActionOverride, namespace: string, labels: Record<string, string> | undefined): Tri {
   const selectorHolds = (): Tri => {
     if (override.namespaceSelector === undefined) return false;
-    if (labels === undefined) return 'unknown';
-    const checked = checkSelector(override.namespaceSelector, labels);
+    if (labels === undefined && !selectorIgnoresLabels(override.namespaceSelector)) return 'unknown';
+    const checked = checkSelector(override.namespaceSelector, labels ?? {});
     return checked.ok && checked.matched;
   };
   if (override.namespaces === undefined) return selectorHolds();

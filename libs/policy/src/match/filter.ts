@@ -13,7 +13,7 @@ import { wildcardMatch } from '../wildcard';
 import type { ResourceFilter } from '../model/types';
 import type { MatchFacts } from './facts';
 import { checkKind } from './kind-selector';
-import { checkSelector } from './label-selector';
+import { checkSelector, selectorIgnoresLabels } from './label-selector';
 
 export type FilterMode = 'match' | 'exclude' | 'exception';
 
@@ -116,7 +116,7 @@ export function evaluateFilter(original: ResourceFilter, facts: MatchFacts, mode
     if (mode !== 'exception' && facts.kind === 'Namespace') {
       failures.push('namespace selector is not applicable for namespace resource');
     } else if (appliesNamespaceSelector(r.kinds, facts.kind, mode)) {
-      const labels = namespaceLabelsFor(facts);
+      const labels = selectorIgnoresLabels(r.namespaceSelector) ? { known: true as const, labels: {} } : namespaceLabelsFor(facts);
       if (!labels.known) {
         missing.push(namespaceLabelsMissing(facts)!);
       } else {

@@ -6,17 +6,22 @@
  * dropped). Spellings that the container runtime pulls as the same image then escape a policy:
  * `GHCR.IO/acme/app` or `ghcr.io:443/acme/app` against `ghcr.io/acme/*`, `nginx:1.25` or
  * `index.docker.io/library/nginx` against `docker.io/library/nginx*`, `LOCALHOST:5000/x` against
- * `localhost:5000/*`. notary-gate is stricter:
- *   - an image is **selected** by an entry when ANY of its spellings matches an `imageReferences` pattern;
- *   - it is **skipped** only when EVERY spelling matches some `skipImageReferences` pattern.
- * Adding a spelling can therefore only select more and skip less: the set below always contains Kyverno's
- * own string (so notary-gate never selects less or skips more than Kyverno), plus:
+ * `localhost:5000/*`. notary-gate is stricter, and never less strict than Kyverno:
+ *   - an image is **selected** by an entry when ANY of its spellings (below) matches an `imageReferences`
+ *     pattern — Kyverno's own string is one of them, so everything Kyverno selects is selected;
+ *   - it is **skipped** only when EVERY spelling it was written or normalised as is skipped: Kyverno's own
+ *     string AND the canonical spelling (lower-case host, no `:443`, Docker Hub aliases as `docker.io`).
+ *     So nothing is skipped that Kyverno would verify, and a skip pattern written for one spelling of a
+ *     host does not exempt another (`GHCR.IO/acme/x` is not skipped by `GHCR.IO/*` alone, nor by
+ *     `ghcr.io/*` alone). Synthesised aliases (`:443` added, `index.docker.io`, `library/`…) are not
+ *     required to be skipped: that would make every skip pattern without a leading `*` dead.
+ * The selection spellings:
  *   - registry host: as written, lower-cased, with and without the default HTTPS port `:443`;
  *   - Docker Hub: `docker.io`, `index.docker.io`, `registry-1.docker.io`, and no registry at all (how the
  *     pod spells it); single-segment official images with and without `library/`;
  *   - reference: a tag+digest image as `@digest` (Kyverno), `:tag@digest` and `:tag` (a pattern written for
- *     the tag still selects it; a skip pattern for the tag alone never skips the digest spelling); an image
- *     with tag `latest` (explicit or implied) also without a tag.
+ *     the tag still selects it; the runtime pulls the digest); an image with tag `latest` (explicit or
+ *     implied) also without a tag.
  * Patterns are matched as written (an upper-case host in a pattern is compared literally, as Kyverno does).
  *
  * Input: the parsed parts (`registry`, `path`, `tag`, `digest` — @notary-gate/admission's `ImageInfo` fits
@@ -98,10 +103,22 @@ export function imageReferenceMatches(patterns: readonly string[], image: ImageP
   return patterns.some((pattern) => spellings.some((spelling) => wildcardMatch(pattern, spelling)));
 }
 
-/** True when every spelling of the image matches some pattern (`skipImageReferences`); never with no patterns. */
+/** The canonical spelling: lower-case host without `:443`, Docker Hub aliases as `docker.io`; Kyverno's path and reference. */
+export function canonicalImageString(image: ImageParts): string {
+  const lower = image.registry.toLowerCase();
+  const host = lower.endsWith(DEFAULT_PORT) ? lower.slice(0, -DEFAULT_PORT.length) : lower;
+  return kyvernoImageString({ ...image, registry: DOCKER_HUB.includes(host) ? 'docker.io' : host });
+}
+
+/** The spellings that must all be skipped for a skip: Kyverno's string and the canonical one. */
+export function skipSpellings(image: ImageParts): string[] {
+  return [...new Set([kyvernoImageString(image), canonicalImageString(image)])];
+}
+
+/** True when every written/normalised spelling matches some pattern (`skipImageReferences`); never with no patterns. */
 export function imageReferenceSkipped(patterns: readonly string[], image: ImageParts): boolean {
   if (patterns.length === 0) return false;
-  return imageSpellings(image).every((spelling) => patterns.some((pattern) => wildcardMatch(pattern, spelling)));
+  return skipSpellings(image).every((spelling) => patterns.some((pattern) => wildcardMatch(pattern, spelling)));
 }
 
 export type ImageSelection = 'verify' | 'skip' | 'not-selected';

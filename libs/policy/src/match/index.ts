@@ -5,8 +5,10 @@
  *
  * Per admission request (the engine):
  *   1. roles    = computeRequesterRoles(user, roleBindings, clusterRoleBindings)   // from the informers
- *      facts    = { group, version, kind, subresource, name (or generateName), namespace (object's),
- *                  operation, labels, annotations, user (null: no request info at all),
+ *      facts    = { group, version, kind (request's top-level GVK), subresource, name (or generateName),
+ *                  namespace (the object's, else the request's; "" for cluster-scoped and Namespace objects),
+ *                  operation, labels, annotations (of the new object; the old one on DELETE),
+ *                  user (null only when there is no request info at all, e.g. the CLI without --userinfo),
  *                  roles: Fact, namespaceLabels: Fact }
  *   2. per policy and rule (autogen rules included):
  *        matchRule(rule, policy, facts)           → match | no-match | undecided
@@ -40,7 +42,9 @@ export {
 export {
   parseImageParts,
   kyvernoImageString,
+  canonicalImageString,
   imageSpellings,
+  skipSpellings,
   imageReferenceMatches,
   imageReferenceSkipped,
   selectImage,

@@ -115,3 +115,8 @@ export function checkSelector(selector: LabelSelector | undefined, labels: Recor
   }
   return { ok: true, matched: true };
 }
+
+/** `{}` selects everything whatever the labels: no labels are needed to evaluate it. */
+export function selectorIgnoresLabels(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}

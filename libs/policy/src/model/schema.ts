@@ -71,7 +71,7 @@ const COSIGN_KEYLESS = 'Keyless field is not allowed for type notary (deprecated
 
 /** metav1.ObjectMeta, as kubectl's strict validation knows it. */
 const OBJECT_META: ObjectSchema = {
-  name: read(string()),
+  name: read(string(), true),
   namespace: read(string()),
   uid: read(string()),
   resourceVersion: read(string()),

@@ -20,14 +20,15 @@ export function checkFields(node: Node, type: TypeName): void {
     if (spec === undefined) return child.fail(unknownField(child.path, key, Object.keys(schema)));
     if (typeof spec.treatment === 'object' && 'refused' in spec.treatment && child.present) child.fail(spec.treatment.refused);
   }
-  for (const [key, spec] of Object.entries(schema)) {
-    if (spec.required && !node.child(key).present) node.child(key).fail('is required');
-  }
   for (const key of keys) {
     const spec = schema[key]!;
     const child = node.child(key);
     checkShape(child, spec.shape);
     if (typeof spec.treatment === 'object' && 'noEffect' in spec.treatment && child.present) child.log.noEffect.set(child.path, spec.treatment.noEffect);
+  }
+  // Missing required fields last, so the problem reported is the first one in document order.
+  for (const [key, spec] of Object.entries(schema)) {
+    if (spec.required && !node.child(key).present) node.child(key).fail('is required');
   }
 }
 
@@ -87,19 +88,20 @@ function nearest(key: string, known: string[]): string | undefined {
     if (best === undefined || distance < best.distance) best = { name, distance };
   }
   if (!best) return undefined;
-  const limit = Math.min(2, Math.floor(Math.max(key.length, best.name.length) / 4));
+  const limit = Math.min(2, Math.max(1, Math.floor(Math.max(key.length, best.name.length) / 4)));
   return best.distance <= limit ? best.name : undefined;
 }
 
+/** Edit distance with adjacent transpositions (optimal string alignment): `lables` is one step from `labels`. */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const row = rows[i]!;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
     }
-    previous = current;
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
