@@ -18,7 +18,7 @@ import type {
   Rule,
   ValidationFailureActionOverride,
 } from '@notary-gate/policy';
-import { kindMatches, selectorMatches, wildcardMatch, wildcardMatchAny } from '@notary-gate/policy';
+import { selectorMatches, wildcardMatch, wildcardMatchAny } from '@notary-gate/policy';
 
 type Decision = { ok: true } | { ok: false; reason: string } | { undecided: string };
 const OK: Decision = { ok: true };
@@ -115,7 +115,7 @@ function filterDecision(filter: ResourceFilter, facts: MatchFacts, mode: 'match'
   if (emptyDescription && subjects.length === 0 && roles.length === 0 && clusterRoles.length === 0) return no('filter is empty');
 
   if (mode !== 'exception' && description.operations && description.operations.length > 0 && !description.operations.includes(facts.operation)) return no('operation');
-  if (description.kinds && !description.kinds.some((kind) => kindMatches(kind, facts))) return no('kind');
+  if (description.kinds && !description.kinds.some((kind) => kindSelectorMatches(kind, facts))) return no('kind');
   const names = [...(description.names ?? []), ...(description.name ? [description.name] : [])];
   if (names.length > 0 && !names.some((pattern) => wildcardMatch(pattern, facts.name))) return no('name');
   const ownNamespace = facts.kind === 'Namespace' ? facts.name : facts.namespace;
@@ -156,4 +156,36 @@ function namespaceSelector(selector: LabelSelector, facts: MatchFacts, mode: 'ma
   if (facts.kind === 'Namespace' || facts.kind === '') return mode === 'exception';
   if (!facts.namespaceLabels.known) return { undecided: facts.namespaceLabels.reason };
   return selectorMatches(selector, facts.namespaceLabels.value);
+}
+
+const VERSION = /^(v\d((alpha|beta)\d)?|\*)$/;
+const looksLikeSubresource = (part: string) => part === '*' || part === part.toLowerCase();
+
+/**
+ * Kyverno's kind selector (KV@v1.14.0:pkg/utils/kube/kind.go `ParseKindSelector`,
+ * pkg/utils/match/kind.go `CheckKind` with ephemeral containers allowed): split
+ * on `/`, the last segment also on `.`; every part wildcard-matched against the
+ * request's group, version, kind and subresource.
+ */
+function kindSelectorMatches(selector: string, facts: Pick<MatchFacts, 'group' | 'version' | 'kind' | 'subresource'>): boolean {
+  const segments = selector.split('/');
+  const last = segments.pop() ?? '';
+  const dot = last.indexOf('.');
+  const parts = dot === -1 ? [...segments, last] : [...segments, last.slice(0, dot), last.slice(dot + 1)];
+  let group = '*';
+  let version = '*';
+  let kind: string;
+  let sub = '';
+  if (parts.length === 1) kind = parts[0]!;
+  else if (parts.length === 2) {
+    if (VERSION.test(parts[0]!) && !looksLikeSubresource(parts[1]!)) [version, kind] = [parts[0]!, parts[1]!];
+    else [kind, sub] = [parts[0]!, parts[1]!];
+  } else if (parts.length === 3) {
+    if (VERSION.test(parts[0]!)) [version, kind, sub] = [parts[0]!, parts[1]!, parts[2]!];
+    else [group, version, kind] = [parts[0]!, parts[1]!, parts[2]!];
+  } else if (parts.length === 4) [group, version, kind, sub] = [parts[0]!, parts[1]!, parts[2]!, parts[3]!];
+  else return false;
+  if (!wildcardMatch(group, facts.group) || !wildcardMatch(version, facts.version) || !wildcardMatch(kind, facts.kind)) return false;
+  if (wildcardMatch(sub, facts.subresource)) return true;
+  return sub === '' && facts.group === '' && facts.version === 'v1' && facts.kind === 'Pod' && facts.subresource === 'ephemeralcontainers';
 }
