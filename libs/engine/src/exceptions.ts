@@ -8,11 +8,11 @@
  * error means that no exception applies to the rule at all
  * (KV@v1.14.0:pkg/engine/utils/exceptions.go `MatchesException`).
  */
-import type { Jmespath, MatchFacts, PolicyException, PolicyIdentity } from '@notary-gate/policy';
-import { evaluateConditions, wildcardMatch } from '@notary-gate/policy';
+import type { Jmespath, PolicyException, PolicyIdentity } from '@notary-gate/policy';
+import { evaluateConditions } from '@notary-gate/policy';
 import type { RequestFacts } from './facts';
 import { kyvernoPolicyKey } from './identity';
-import { matchException } from './policy-semantics';
+import { resolveExceptions, selectExceptions } from './policy-semantics';
 
 export type ExceptionOutcome = { applies: false } | { applies: true; message: string } | { undecided: string };
 
@@ -28,24 +28,15 @@ export function exceptionSkipMessage(exceptions: Pick<PolicyException, 'namespac
 export function checkExceptions(identity: PolicyIdentity, ruleName: string, facts: RequestFacts, context: Record<string, unknown>, jmespath: Jmespath): ExceptionOutcome {
   if (!facts.exceptions.known) return { undecided: facts.exceptions.reason };
   const key = kyvernoPolicyKey(identity);
-  const candidates = facts.exceptions.value
-    .filter((exception) => exception.exceptions.some((item) => item.policyName === key && item.ruleNames.some((pattern) => wildcardMatch(pattern, ruleName))))
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
-  const matching: PolicyException[] = [];
-  for (const exception of candidates) {
-    const outcome = matchException(exception, facts.match satisfies MatchFacts);
-    if (outcome.result === 'undecided') return { undecided: outcome.missing };
-    if (outcome.result === 'no-match') continue;
-    if (exception.conditions) {
-      try {
-        if (!evaluateConditions(exception.conditions, context, { jmespath }).passed) continue;
-      } catch {
-        return { applies: false };
-      }
+  const candidates = selectExceptions(facts.exceptions.value, key, ruleName);
+  if (candidates.length === 0) return { applies: false };
+  const outcome = resolveExceptions(candidates, key, ruleName, facts.match, (exception) => {
+    try {
+      return { passed: evaluateConditions(exception.conditions!, context, { jmespath }).passed };
+    } catch (error) {
+      return { error: (error as Error).message };
     }
-    matching.push(exception);
-  }
-  return matching.length > 0 ? { applies: true, message: exceptionSkipMessage(matching) } : { applies: false };
+  });
+  if (outcome.result === 'undecided') return { undecided: outcome.missing };
+  return outcome.result === 'skip' ? { applies: true, message: exceptionSkipMessage(outcome.exceptions) } : { applies: false };
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

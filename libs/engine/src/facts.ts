@@ -67,30 +67,30 @@ async function readExceptions(port: ClusterFacts | undefined): Promise<Fact<Poli
   try {
     return known(await port.policyExceptions());
   } catch (error) {
-    return unknown(`policy exceptions unavailable: ${describe(error)}`);
+    return unknown(`policy exceptions: ${describe(error)}`);
   }
 }
 
 async function readNamespaceLabels(kind: string, namespace: string, port: ClusterFacts | undefined): Promise<Fact<Record<string, string>>> {
   // KV@v1.14.0:pkg/utils/engine/labels.go: cluster-scoped requests and Namespace objects are matched against no labels.
   if (namespace === '' || kind === 'Namespace') return known({});
-  const what = `namespace labels of "${namespace}" unavailable`;
-  if (!port) return unknown(`${what}: no source of cluster facts is configured`);
+  // The reason is worded by the matcher as `namespace labels of "<ns>": <reason>`.
+  if (!port) return unknown('no source of cluster facts is configured');
   try {
     const labels = await port.namespaceLabels(namespace);
-    return labels === null ? unknown(`${what}: namespace "${namespace}" not found`) : known(labels);
+    return labels === null ? unknown(`namespace "${namespace}" not found`) : known(labels);
   } catch (error) {
-    return unknown(`${what}: ${describe(error)}`);
+    return unknown(describe(error));
   }
 }
 
 async function readRoles(user: RequestUser, port: ClusterFacts | undefined): Promise<Fact<RequesterRoles>> {
-  const what = `roles of "${user.username}" unavailable`;
-  if (!port) return unknown(`${what}: no source of cluster facts is configured`);
+  // The reason is worded by the matcher as `roles of "<user>": <reason>`.
+  if (!port) return unknown('no source of cluster facts is configured');
   try {
     return known(await port.requesterRoles(user));
   } catch (error) {
-    return unknown(`${what}: ${describe(error)}`);
+    return unknown(describe(error));
   }
 }
 

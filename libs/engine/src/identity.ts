@@ -1,30 +1,24 @@
 /**
- * A policy's identity — kind, namespace, name — and the keys derived from it.
+ * A policy's identity — kind, namespace, name — and how it is printed.
  * Kyverno keys its deny messages and warnings by name only, so a namespaced
  * Policy named like a ClusterPolicy overwrites it in the message (KV@v1.14.0:
  * pkg/webhooks/utils/block.go `GetBlockedMessages`); here every decision is
  * keyed by the identity, and only the printed name falls back to Kyverno's
  * form when it cannot be confused with another policy.
  */
-import type { Policy, PolicyIdentity } from '@notary-gate/policy';
+import type { PolicyIdentity } from '@notary-gate/policy';
+import { describePolicy, policyIdentity, policyKey } from '@notary-gate/policy';
 
-/** The identity of a policy; a Policy without a namespace lives in `default` (Kyverno 1.13.5+). */
-export function policyIdentity(policy: Pick<Policy, 'kind' | 'name' | 'namespace'>): PolicyIdentity {
-  return policy.kind === 'Policy' ? { kind: 'Policy', namespace: policy.namespace || 'default', name: policy.name } : { kind: 'ClusterPolicy', name: policy.name };
-}
+export { policyIdentity };
 
 /** A unique string for an identity: `ClusterPolicy/<name>` or `Policy/<namespace>/<name>`. */
-export function identityKey(identity: PolicyIdentity): string {
-  return identity.kind === 'Policy' ? `Policy/${identity.namespace ?? 'default'}/${identity.name}` : `ClusterPolicy/${identity.name}`;
-}
+export const identityKey = (identity: PolicyIdentity): string => describePolicy(identity);
 
 /**
  * Kyverno's cache key (`cache.MetaObjectToName`): `<namespace>/<name>` for a
  * Policy, `<name>` for a ClusterPolicy — what `exceptions[].policyName` names.
  */
-export function kyvernoPolicyKey(identity: PolicyIdentity): string {
-  return identity.kind === 'Policy' ? `${identity.namespace ?? 'default'}/${identity.name}` : identity.name;
-}
+export const kyvernoPolicyKey = (identity: PolicyIdentity): string => policyKey(identity);
 
 /**
  * How policies are printed in messages: the name, as Kyverno prints it —

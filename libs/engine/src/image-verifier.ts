@@ -38,10 +38,10 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
   if (entry.attestors.length === 0 && entry.attestations.length === 0) return null;
   const imageString = image.reference;
   const skipMessage = `skipping image reference image ${imageString}, policy ${policyName} ruleName ${ruleName}`;
-  if (!imageReferenceMatches(entry.imageReferences, imageString)) {
+  if (!imageReferenceMatches(entry.imageReferences, image)) {
     return { status: 'skip', message: skipMessage, image: imageString, warn: false, recorded: false };
   }
-  if (imageReferenceSkipped(entry.skipImageReferences, imageString)) {
+  if (imageReferenceSkipped(entry.skipImageReferences, image)) {
     return { status: 'skip', message: skipMessage, image: imageString, warn: true, recorded: true };
   }
 

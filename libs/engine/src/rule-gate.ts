@@ -52,7 +52,7 @@ export async function gateRule(rule: Rule, input: GateInput, selects: (entry: Im
     return { kind: 'response', status: 'error', message: `failed to instantiate handler: ${error.message}` };
   }
   const all = extracted ?? input.defaultImages;
-  const images = all.filter((image) => rule.verifyImages.some((entry) => selects(entry) && imageReferenceMatches(entry.imageReferences, image.reference)));
+  const images = all.filter((image) => rule.verifyImages.some((entry) => selects(entry) && imageReferenceMatches(entry.imageReferences, image)));
   if (images.length === 0) return { kind: 'none' };
   // Images found by the rule's own extractors are what its `images` variable holds.
   const base = extracted ? { ...input.baseContext, images: imagesContext(extracted) } : input.baseContext;

@@ -168,11 +168,11 @@ describe('cluster facts: asked only when needed, undecided when missing (issue 8
     const down = await mutate(pod(), [selectorPolicy()], new FixedFacts({ down: 'the API server is unreachable' }));
     expect(down).toMatchObject({ allowed: false, patch: [] });
     expect(down.message).toBe(
-      'notary-gate: cannot decide whether policy check-image applies: namespace labels of "team-a" unavailable: the API server is unreachable (Pod/team-a/test) (failurePolicy Fail)',
+      'notary-gate: cannot decide whether policy check-image applies: namespace labels of "team-a": the API server is unreachable (Pod/team-a/test) (failurePolicy Fail)',
     );
     const missing = await validate(pod('ghost'), [policy({ match: '{any: [{resources: {kinds: [Pod], namespaceSelector: {matchLabels: {verify: "yes"}}}}]}', entry: '          verifyDigest: true\n' })], new FixedFacts());
     expect(missing.allowed).toBe(false);
-    expect(missing.message).toContain('namespace labels of "ghost" unavailable: namespace "ghost" not found');
+    expect(missing.message).toContain('namespace labels of "ghost": namespace "ghost" not found');
     const noPort = await mutate(pod(), [selectorPolicy()]);
     expect(noPort.message).toContain('no source of cluster facts is configured');
   });
@@ -182,7 +182,7 @@ describe('cluster facts: asked only when needed, undecided when missing (issue 8
     const verdict = await mutate(pod(), [ignoring], new FixedFacts({ down: 'timeout' }));
     expect(verdict.allowed).toBe(true);
     expect(verdict.warnings).toEqual([
-      'notary-gate: cannot decide whether policy check-image applies: namespace labels of "team-a" unavailable: timeout (Pod/team-a/test); admitted unverified (failurePolicy Ignore)',
+      'notary-gate: cannot decide whether policy check-image applies: namespace labels of "team-a": timeout (Pod/team-a/test); admitted unverified (failurePolicy Ignore)',
     ]);
   });
 
@@ -193,7 +193,7 @@ describe('cluster facts: asked only when needed, undecided when missing (issue 8
     expect((await mutate(pod('team-a', IMAGE, { username: 'alice', groups: [] }), [excluding], facts)).allowed).toBe(false);
     expect(facts.calls.requesterRoles).toBe(2);
     const undecided = await mutate(pod(), [excluding], new FixedFacts({ down: 'rolebindings: forbidden' }));
-    expect(undecided.message).toContain('roles of "alice" unavailable: rolebindings: forbidden');
+    expect(undecided.message).toContain('roles of "alice": rolebindings: forbidden');
     // Without admission user info (the CLI without --userinfo) roles never exclude.
     expect((await mutate(pod('team-a', IMAGE, undefined), [excluding], facts)).allowed).toBe(false);
   });
@@ -239,16 +239,13 @@ spec:
           attestors: [{entries: [{certificates: {cert: bad}}]}]
 `;
     const parsed = parsePolicyDocuments(yaml, 'p.yaml').policies;
-    if (parsed[0]!.validationFailureActionOverrides[0]!.namespaceSelector === undefined) {
-      // The model lands overrides' namespaceSelector with issue 8's policy work; until then set it as it will be parsed.
-      parsed[0]!.validationFailureActionOverrides[0] = { action: 'Enforce', namespaceSelector: { matchLabels: { strict: 'true' } } };
-    }
+    expect(parsed[0]!.validationFailureActionOverrides[0]!.namespaceSelector).toEqual({ matchLabels: { strict: 'true' } });
     const facts = new FixedFacts({ namespaces: { 'team-a': { strict: 'true' }, 'team-b': {} } });
     expect((await mutate(pod('team-a'), parsed, facts)).allowed).toBe(false);
     expect((await mutate(pod('team-b'), parsed, facts)).allowed).toBe(true);
     const undecided = await mutate(pod('team-a'), parsed, new FixedFacts({ down: 'watch not synced' }));
     expect(undecided.allowed).toBe(false);
-    expect(undecided.message).toContain('cannot decide the failure action of policy check-image: namespace labels of "team-a" unavailable: watch not synced');
+    expect(undecided.message).toContain('cannot decide the failure action of policy check-image: namespace labels of "team-a": watch not synced');
   });
 });
 
@@ -296,7 +293,7 @@ describe('PolicyExceptions', () => {
   it('exceptions that cannot be read leave the admission undecided', async () => {
     const verdict = await mutate(pod(), [policy({ cert: 'bad' })], new FixedFacts({ exceptions: [], down: 'policyexceptions: forbidden' }));
     expect(verdict.allowed).toBe(false);
-    expect(verdict.message).toContain('cannot decide whether policy check-image applies: policy exceptions unavailable: policyexceptions: forbidden');
+    expect(verdict.message).toContain('cannot decide whether policy check-image applies: policy exceptions: policyexceptions: forbidden');
   });
 });
 
@@ -324,7 +321,7 @@ describe('imageExtractors', () => {
 
   it('finds images in a custom resource and pins them at their JSON pointer', async () => {
     const policies = [taskPolicy("          - {path: '/spec/steps/*/image', key: name}\n")];
-    if (policies[0]!.rules[0]!.imageExtractors === undefined) policies[0]!.rules[0]!.imageExtractors = { Task: [{ path: '/spec/steps/*/image', key: 'name' }] };
+    expect(policies[0]!.rules[0]!.imageExtractors).toEqual({ Task: [{ path: '/spec/steps/*/image', key: 'name' }] });
     const verdict = await mutate(task(IMAGE), policies);
     expect(verdict.allowed).toBe(true);
     expect(verdict.patch).toContainEqual({ op: 'replace', path: '/spec/steps/0/image', value: PINNED });
@@ -334,7 +331,6 @@ describe('imageExtractors', () => {
 
   it('an extractor error is a rule error in Kyverno\'s words', async () => {
     const policies = [taskPolicy("          - {path: '/spec/steps/*/image', key: missing}\n")];
-    policies[0]!.rules[0]!.imageExtractors = { Task: [{ path: '/spec/steps/*/image', key: 'missing' }] };
     const verdict = await mutate(task(IMAGE), policies);
     expect(verdict.allowed).toBe(false);
     expect(verdict.results[0]).toMatchObject({ status: 'error', message: 'failed to instantiate handler: invalid key' });

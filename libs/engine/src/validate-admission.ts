@@ -153,8 +153,8 @@ async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { 
   const checks: { entry: ImageVerification; image: ContainerImage }[] = [];
   for (const entry of gate.entries.filter(validates)) {
     for (const image of gate.images) {
-      if (!imageReferenceMatches(entry.imageReferences, image.reference)) continue;
-      if (imageReferenceSkipped(entry.skipImageReferences, image.reference)) skipped.push(image.reference);
+      if (!imageReferenceMatches(entry.imageReferences, image)) continue;
+      if (imageReferenceSkipped(entry.skipImageReferences, image)) skipped.push(image.reference);
       else checks.push({ entry, image });
     }
   }

@@ -13,7 +13,7 @@ import { blockedMessage, ruleWarning } from '@notary-gate/admission';
 import type { Fact, FailureAction, Policy } from '@notary-gate/policy';
 import { applyFailurePolicy, effectiveFailurePolicy } from './failure-policy';
 import { displayNames, identityKey, policyIdentity } from './identity';
-import { overrideMatches } from './policy-semantics';
+import { effectiveFailureAction } from './policy-semantics';
 import type { RuleResult, Verdict } from './types';
 
 export type ActionOutcome = { action: FailureAction } | { undecided: string };
@@ -26,19 +26,11 @@ export type ActionOutcome = { action: FailureAction } | { undecided: string };
  * whole policy; otherwise the first matching `validationFailureActionOverrides`
  * item (namespaces and/or namespaceSelector); otherwise
  * `spec.validationFailureAction`. An override whose selector needs labels that
- * could not be read leaves the action undecided.
+ * could not be read leaves the action undecided (unless every possible answer agrees).
  */
-export function failureAction(policy: Policy, namespace: string, namespaceLabels: Fact<Record<string, string>>): ActionOutcome {
-  for (const rule of policy.rules) {
-    const first = rule.verifyImages[0]?.failureAction;
-    if (first) return { action: first };
-  }
-  for (const override of policy.validationFailureActionOverrides) {
-    const applies = overrideMatches(override, namespace, namespaceLabels);
-    if (typeof applies === 'object') return { undecided: applies.undecided };
-    if (applies) return { action: override.action };
-  }
-  return { action: policy.validationFailureAction };
+export function failureAction(policy: Policy, resource: Pick<BlockedResource, 'kind' | 'namespace'>, namespaceLabels: Fact<Record<string, string>>): ActionOutcome {
+  const outcome = effectiveFailureAction(policy, resource.namespace, { kind: resource.kind, namespaceLabels });
+  return outcome.result === 'decided' ? { action: outcome.action } : { undecided: outcome.missing };
 }
 
 export interface DecideInput {
@@ -59,7 +51,7 @@ export function decide({ resource, policies, results, patch, namespaceLabels }: 
   const actions = new Map<Policy, ActionOutcome>();
   const actionOf = (policy: Policy) => {
     let outcome = actions.get(policy);
-    if (!outcome) actions.set(policy, (outcome = failureAction(policy, resource.namespace, namespaceLabels)));
+    if (!outcome) actions.set(policy, (outcome = failureAction(policy, resource, namespaceLabels)));
     return outcome;
   };
   let undecided: { policy: Policy; reason: string } | undefined;
