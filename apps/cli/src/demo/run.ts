@@ -190,15 +190,27 @@ async function post(url: string, path: '/mutate' | '/validate', admission: Admis
   return review.response;
 }
 
-/** Until /readyz says the policies are loaded (a first good load), at most 15 s. */
+/** Until /readyz says the policies are loaded (a first good load), at most 15 s; a load that failed ends the wait at once. */
 async function waitReady(url: string, ca: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   let last = '';
   while (Date.now() < deadline) {
     const { status, text } = await exchange(url, '/readyz', ca);
     if (status === 200) return;
+    const failed = failedCheck(text);
+    if (failed !== undefined) throw new UsageError(`the webhook cannot start with these examples: ${failed}`);
     last = text;
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`the webhook did not become ready within 15 s: ${last}`);
+}
+
+/** The detail of a /readyz check that failed for good (a policy or ConfigMap file that does not load), if any. */
+function failedCheck(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { checks?: Array<{ ok?: boolean; detail?: string }> };
+    return body.checks?.find((check) => check.ok === false && /failed/.test(check.detail ?? ''))?.detail;
+  } catch {
+    return undefined;
+  }
 }

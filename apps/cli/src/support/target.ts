@@ -87,7 +87,9 @@ export async function openTarget(reference: string | AnyReference, flags: Regist
   const opened = await openReference(reference, flags, context);
   try {
     const descriptor = await opened.repository.resolve(opened.reference.target);
-    return { ...opened, descriptor, digestReference: `${opened.repository.name}@${descriptor.digest}` };
+    // A mirrored reference is named as the user asked for it, not by where the mirror keeps it.
+    const digestReference = opened.reference.kind === 'registry' ? opened.reference.digestString(descriptor.digest) : `${opened.repository.name}@${descriptor.digest}`;
+    return { ...opened, descriptor, digestReference };
   } catch (error) {
     await opened.close();
     throw error;
