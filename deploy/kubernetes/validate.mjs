@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Renders every kustomization under deploy/kubernetes with `kubectl kustomize`
+// Renders every kustomization under deploy/kubernetes and examples/ with `kubectl kustomize`
 // (client-side, no cluster) and validates each object against the Kubernetes
 // OpenAPI schemas (kubernetes-models; cert-manager's CRD schemas for its
 // kinds). An object of a kind without a schema here is an error, never skipped.
@@ -33,7 +33,8 @@ async function modelModule(apiVersion) {
 
 let failures = 0;
 let checked = 0;
-for (const directory of kustomizations(here)) {
+// The examples' kind/k3d overlay is an installation too.
+for (const directory of [...kustomizations(here), ...kustomizations(join(root, 'examples'))]) {
   const name = relative(root, directory);
   let rendered;
   try {

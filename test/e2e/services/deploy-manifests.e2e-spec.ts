@@ -317,3 +317,20 @@ describe('deploy/kubernetes', () => {
     });
   });
 });
+
+describe('examples/kubernetes (the demo world in kind or k3d)', () => {
+  it('runs the embedded serve with the demo world mounted, in an environment its schema accepts', () => {
+    const objects = render('examples/kubernetes');
+    const gateway = objects.find((object) => object['kind'] === 'Deployment')!;
+    const container = gateway['spec']['template']['spec']['containers'][0] as Json;
+    expect(container['image']).toBe('notary-gate:dev');
+    expect(container['command']).toEqual(['node', SERVE_APP, 'serve']);
+    const settings = objects.find((object) => object['kind'] === 'ConfigMap' && object['metadata']['name'] === 'notary-gate')!['data'] as Record<string, string>;
+    const env: Record<string, string> = { ...PLATFORM_VARIABLES, ...settings };
+    for (const variable of container['env'] as Json[]) env[variable['name']] = String(variable['value']);
+    for (const [key, value] of Object.entries(env)) if (value === '') delete env[key];
+    expect(env['REGISTRY_MIRRORS']).toBe('ghcr.io=oci-layout:/demo-world/registry');
+    const mounts = (container['volumeMounts'] as Json[]).map((mount) => mount['mountPath'] as string);
+    expectAcceptedEnvironment(container['command'], env, mounts, 'examples/kubernetes gateway');
+  });
+});
