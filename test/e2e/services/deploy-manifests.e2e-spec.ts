@@ -98,11 +98,14 @@ describe('Dockerfile', () => {
     expect(instructions.some((line) => /^WORKDIR \/app$/.test(line))).toBe(true);
   });
 
-  it('defaults to `notary-gate serve` (embedded), from the build output', () => {
+  it('defaults to `notary-gate serve` (embedded) on the examples it ships, from the build output', () => {
     const cmd = instructions.filter((line) => line.startsWith('CMD ')).pop()!;
     const command = JSON.parse(cmd.slice(4)) as string[];
-    expect(command).toEqual(['node', 'dist/apps/cli/src/main.js', 'serve']);
+    expect(command).toEqual(['node', 'dist/apps/cli/src/main.js', 'serve', '--policies', 'examples/policies', '--configmaps', 'examples/configmaps']);
     expect(sourceOf(command[1]!)).toBe('apps/cli/src/main.ts');
+    expect(instructions).toContain('COPY examples ./examples');
+    expect(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n')).not.toContain('examples');
+    expect(existsSync(join(ROOT, 'examples/policies/check-image-notary.yaml'))).toBe(true);
   });
 });
 
