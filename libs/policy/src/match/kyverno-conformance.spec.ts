@@ -1,7 +1,7 @@
 /**
  * Conformance of notary-gate's matching with Kyverno 1.13–1.15. Every row cites the Kyverno rule it
  * follows: KV = github.com/kyverno/kyverno at v1.14.0 (identical in 1.13.x–1.15.x unless noted), REF =
- * /work/shared/reference/kyverno-match-semantics.md. Rows marked "stricter" are documented departures
+ * kyverno-match-semantics.md (the team's cited notes on Kyverno's matching). Rows marked "stricter" are documented departures
  * where Kyverno is a hole.
  */
 import type { MatchResources, Policy, PolicyException, ResourceFilter, Rule, ValidationFailureActionOverride } from '../model/types';
