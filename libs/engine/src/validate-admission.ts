@@ -188,7 +188,7 @@ async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { 
     // registry unreachable) without pinning it: Kyverno's Ignore then admits nothing during an outage. Here an
     // Ignore policy asks the tier why the image is unpinned: still inconclusive → a rule error, which Ignore admits
     // with a warning exactly as the mutating phase did; decided either way → Kyverno's `missing digest`.
-    if (policy.failurePolicy === 'Ignore' && (entry.attestors.length > 0 || entry.attestations.length > 0)) {
+    if (input.policy.failurePolicy === 'Ignore' && (entry.attestors.length > 0 || entry.attestations.length > 0)) {
       const response = await verifyImage(verifyContext(entry), image);
       if (response?.status === 'error') return result('error', `${missing}; ${reasonOf(image, response)}`);
     }
