@@ -4,9 +4,10 @@
  * literally), -f Values (namespace labels), -e PolicyExceptions, Kyverno's
  * text (header, failure blocks, summary line) and a JSON array.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RegistryClient } from '@notary-gate/oci';
 import { startRegistry, type TestRegistry } from '../../support/registry';
 import { buildSeedImages, type SeedImages } from '../../fixtures/seed-images';
@@ -152,6 +153,27 @@ describe('notary-gate apply (kyverno dialect)', () => {
     const run = await apply(mixed, '-r', join(dir, 'signed.pod.yml'));
     expect(run.stderr).toContain('policy check-image-notary: rule require-labels is not a verifyImages rule: not run by notary-gate (Kyverno runs it)\n');
     expect(run.stdout).toContain('Applying 4 policy rule(s) to 1 resource(s)...');
+  });
+
+  it('-r - reads the resources from stdin (the CLI as a process)', async () => {
+    const child = spawn(process.execPath, ['-r', join(__dirname, 'swc-register.js'), resolve(__dirname, '../../../apps/cli/src/main.ts'), 'apply', notary(), '-r', '-', '--insecure-registry', registry.host], {
+      env: { PATH: process.env['PATH'], HOME: dir },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdin.end(`${pod('signed', 'a')}---\n${pod('unsigned', 'b')}`);
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^\nApplying 3 policy rule\(s\) to 2 resource\(s\)\.\.\.\npolicy check-image-notary -> resource default\/Pod\/b failed:\n/);
+    expect(stdout.endsWith(summary(2, 2))).toBe(true);
+  });
+
+  it('refuses a PolicyException among the policies (Kyverno\'s CLI reads exceptions only from --exception)', async () => {
+    const bundled = file('bundled.yaml', `${seed.policies['check-image-notary.yaml']!}\n---\napiVersion: kyverno.io/v2\nkind: PolicyException\nmetadata: {name: sneaky, namespace: kyverno}\nspec:\n  exceptions: [{policyName: check-image-notary, ruleNames: ['*']}]\n  match: {any: [{resources: {kinds: [Pod]}}]}\n`);
+    expect(await apply(bundled, '-r', join(dir, 'unsigned.pod.yml'))).toMatchObject({
+      status: 2,
+      stderr: `Error: ${bundled}: PolicyException kyverno/sneaky among the policies: give exceptions with --exception (Kyverno's CLI does not read them from policy files)\n`,
+    });
   });
 
   it('rejects a malformed policy at load with file, path and reason (exit 2, one line)', async () => {

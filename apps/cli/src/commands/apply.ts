@@ -59,9 +59,9 @@ async function apply(policyPaths: string[], flags: ApplyFlags, context: CliConte
   if (flags.output !== 'text' && flags.output !== 'json') throw new UsageError(`invalid --output "${flags.output}": use text or json`);
   if (policyPaths.length === 0) throw new UsageError('at least one policy is required (positional arguments or --policy)');
   if (flags.resource.length === 0) throw new UsageError('at least one --resource is required');
-  const { policies, exceptions: bundled, configMapObjects } = loadPolicyFiles(policyPaths);
+  const { policies, configMapObjects } = loadPolicyFiles(policyPaths);
   if (policies.length === 0) throw new UsageError(`no Kyverno policy found in ${policyPaths.join(', ')}`);
-  const exceptions = [...bundled, ...loadExceptionFiles(flags.exception)];
+  const exceptions = loadExceptionFiles(flags.exception);
   const userInfo = flags.userinfo ? readUserInfo(flags.userinfo, (line) => context.stderr.write(`${line}\n`)) : null;
   const values = flags.valuesFile ? readValuesFile(flags.valuesFile) : null;
   const resources = loadResources(flags.resource, () => readFileSync(0));

@@ -99,14 +99,14 @@ async function runTestFile(test: CliTest, file: string, jobs: ReturnType<ReturnT
     userInfo = readUserInfo(at(test.userinfo), (line) => context.stderr.write(`${line}\n`));
   }
   out('  Loading policies ...');
-  const { policies, exceptions: bundled, configMapObjects } = loadPolicyFiles(test.policies.map(at));
+  const { policies, configMapObjects } = loadPolicyFiles(test.policies.map(at));
   for (const line of policyRemarks(policies)) context.stderr.write(`${line}\n`);
   out('  Loading resources ...');
   const resources = loadResources(test.resources.map(at), () => {
     throw new UsageError(`${file}: resources cannot be read from stdin`);
   });
   out('  Loading exceptions ...');
-  const exceptions = [...bundled, ...loadExceptionFiles(test.exceptions.map(at))];
+  const exceptions = loadExceptionFiles(test.exceptions.map(at));
   const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   out(`  Applying ${plural(policies.length, 'policy', 'policies')} to ${plural(resources.length, 'resource', 'resources')} with ${plural(exceptions.length, 'exception', 'exceptions')} ...`);
   const configMaps = staticConfigMaps(configMapObjects);

@@ -21,19 +21,24 @@ import { readManifests, yamlFiles } from './manifests';
 
 export interface LoadedPolicies {
   policies: Policy[];
-  exceptions: PolicyException[];
   /** ConfigMaps found beside the policies (Kyverno's conformance files keep them there). */
   configMapObjects: unknown[];
 }
 
-/** Policies (and exceptions, ConfigMaps) from files and directories. */
+/**
+ * Policies (and ConfigMaps) from files and directories. Kyverno's CLI takes
+ * PolicyExceptions only from `--exception` (or a test's `exceptions:`) and
+ * never reads them among the policies; one found there is refused rather than
+ * silently applied or silently ignored.
+ */
 export function loadPolicyFiles(paths: string[]): LoadedPolicies {
-  const loaded: LoadedPolicies = { policies: [], exceptions: [], configMapObjects: [] };
+  const loaded: LoadedPolicies = { policies: [], configMapObjects: [] };
   for (const path of paths) {
     for (const file of yamlFiles(path, 'policy')) {
       const documents = parseFile(file, 'policy file');
+      const misplaced = documents.exceptions[0];
+      if (misplaced) throw new UsageError(`${file}: PolicyException ${misplaced.namespace}/${misplaced.name} among the policies: give exceptions with --exception (Kyverno's CLI does not read them from policy files)`);
       loaded.policies.push(...documents.policies);
-      loaded.exceptions.push(...documents.exceptions);
       loaded.configMapObjects.push(...documents.resources.filter((object) => object['kind'] === 'ConfigMap'));
     }
   }
