@@ -246,6 +246,29 @@ describe('validateAdmission: a tier that cannot decide follows failurePolicy', (
     expect(verdict.warnings).toEqual([`policy check-image-notary.verify-signature-notary: unverified image ${IMAGE_STRING}; .attestors[0].entries[0]: no worker answered notary.v1.verify`]);
   });
 
+  it('Ignore means one thing: an image the mutating phase admitted unpinned during an outage is admitted by /validate too, naming why', async () => {
+    const request = pod([TAGGED]);
+    const set = policies({ cert: 'down', spec: ignore });
+    const mutation = await evaluateAdmission(request, set, { jobs: scriptedPort(), configMaps: { get: async () => null } });
+    expect(mutation).toMatchObject({ allowed: true });
+    const mutated = { ...request, object: applyPatch(request.object!, mutation.patch) };
+    expect((mutated.object as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image).toBe(TAGGED);
+    const { verdict, calls } = await validate(mutated, set);
+    expect(verdict).toMatchObject({ allowed: true, message: null, patch: [] });
+    expect(verdict.results[0]).toMatchObject({ status: 'error', message: `missing digest for ${TAGGED}; .attestors[0].entries[0]: no worker answered notary.v1.verify` });
+    expect(verdict.warnings).toEqual([`policy check-image-notary.verify-signature-notary: missing digest for ${TAGGED}; .attestors[0].entries[0]: no worker answered notary.v1.verify`]);
+    expect(calls.verify).toHaveLength(1);
+  });
+
+  it('Ignore: an unpinned image the tier can decide is still missing its digest (Kyverno), and Fail never asks the tier', async () => {
+    const verified = await validate(pod([TAGGED]), policies({ spec: ignore }));
+    expect(verified.verdict.allowed).toBe(false);
+    expect(verified.verdict.results[0]).toMatchObject({ status: 'fail', message: `missing digest for ${TAGGED}` });
+    const outageUnderFail = await validate(pod([TAGGED]), policies({ cert: 'down' }));
+    expect(outageUnderFail.verdict.message).toBe(blocked(`missing digest for ${TAGGED}`));
+    expect(outageUnderFail.calls.verify).toHaveLength(0);
+  });
+
   it('a tier that never answers: Fail denies within the deadline, naming the timeout', async () => {
     const started = Date.now();
     const { verdict } = await validate(pod([PINNED], recordedPass(IMAGE_STRING)), policies({ cert: 'hang', spec: '  webhookConfiguration: {timeoutSeconds: 2}\n' }), 300);

@@ -183,7 +183,20 @@ async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { 
   );
   const problem = problems.find((candidate) => candidate !== null);
   if (problem) return result(problem.status, problem.message);
-  if (firstMissing !== -1) return result('fail', `missing digest for ${checks[firstMissing]!.image.reference}`);
+  if (firstMissing !== -1) {
+    const { entry, image } = checks[firstMissing]!;
+    const missing = `missing digest for ${image.reference}`;
+    // KV@v1.14.0:pkg/engine/handlers/validation/validate_image.go fails a digest-less image outright. Under
+    // failurePolicy Ignore that overturns the mutating phase, which admits an image it could not verify (tier or
+    // registry unreachable) without pinning it: Kyverno's Ignore then admits nothing during an outage. Here an
+    // Ignore policy asks the tier why the image is unpinned: still inconclusive → a rule error, which Ignore admits
+    // with a warning exactly as the mutating phase did; decided either way → Kyverno's `missing digest`.
+    if (input.policy.failurePolicy === 'Ignore' && (entry.attestors.length > 0 || entry.attestations.length > 0)) {
+      const response = await verifyImage(verifyContext(entry), image);
+      if (response?.status === 'error') return result('error', `${missing}; ${reasonOf(image, response)}`);
+    }
+    return result('fail', missing);
+  }
 
   const skippedText = skipped.length > 0 ? `, skipped images: ${skipped.join(' ')}` : '';
   if (checks.length === 0 && skipped.length > 0) return result('skip', `image skipped${skippedText}`, true);
@@ -194,11 +207,16 @@ async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { 
 function unverified(image: ContainerImage, response: ImageResponse | null, recorded: Status | undefined): { status: 'fail' | 'error'; message: string } | null {
   if (response?.status === 'pass') return null;
   const imageString = image.reference;
-  const prefix = `failed to verify image ${imageString}: `;
-  const reason = response === null ? 'the entry has no attestors or attestations to verify it with' : response.message.startsWith(prefix) ? response.message.slice(prefix.length) : response.message;
+  const reason = response === null ? 'the entry has no attestors or attestations to verify it with' : reasonOf(image, response);
   const distrusted = recorded === 'pass' ? '; the annotation recording it as verified was not trusted' : '';
   // An inconclusive verification (tier or registry unreachable) is a rule error: failurePolicy decides.
   return { status: response?.status === 'error' ? 'error' : 'fail', message: `unverified image ${imageString}; ${reason}${distrusted}` };
+}
+
+/** A verification response's message without Kyverno's `failed to verify image <img>: ` lead. */
+function reasonOf(image: ContainerImage, response: ImageResponse): string {
+  const prefix = `failed to verify image ${image.reference}: `;
+  return response.message.startsWith(prefix) ? response.message.slice(prefix.length) : response.message;
 }
 
 function recordedStatus(recorded: RecordedStatuses, policyKey: string, ruleName: string, imageString: string): Status | undefined {

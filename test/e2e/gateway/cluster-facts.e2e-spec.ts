@@ -375,6 +375,23 @@ describe('policies from the API', () => {
     }
   });
 
+  it('a refused policy of the policy directory: an Event on it too; the last good set stays in force', async () => {
+    writeFileSync(join(dir, 'a.yaml'), JSON.stringify(clusterPolicy('from-file')));
+    const { api, store, metrics, health } = await storeWorld({ directory: dir });
+    await store.start();
+    try {
+      writeFileSync(join(dir, 'a.yaml'), JSON.stringify(clusterPolicy('from-file', { failurePolicy: 'Sometimes' })));
+      await store.reload();
+      expect(store.current().map((policy) => policy.name)).toEqual(['from-file']);
+      await eventually(() => expect(api.list('/events')).toHaveLength(1));
+      expect(api.list('/events')[0]).toMatchObject({ involvedObject: { kind: 'ClusterPolicy', name: 'from-file' }, reason: 'PolicyRefused', message: expect.stringMatching(new RegExp(`^${join(dir, 'a.yaml')}: spec\\.failurePolicy: `)) });
+      expect(await metrics.render()).toMatch(/notary_gate_policies\{state="refused",service="gateway"\} 1/);
+      expect((await health.readiness()).checks[0]!.detail).toContain(`refused ClusterPolicy "from-file": ${join(dir, 'a.yaml')}: spec.failurePolicy: `);
+    } finally {
+      store.stop();
+    }
+  });
+
   it('an empty set after a load that had policies is reported', async () => {
     const { api, store, health, lines } = await storeWorld();
     api.apply('kyverno.io/clusterpolicies', clusterPolicy('only'));

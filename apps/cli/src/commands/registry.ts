@@ -8,6 +8,7 @@ import type { CliContext } from '../support/context';
 import { registerApplyCommand } from './apply';
 import { registerAttachCommand } from './attach';
 import { registerCertCommand } from './cert';
+import { registerDemoCommand } from './demo';
 import { registerDiscoverCommand } from './discover';
 import { registerInspectCommand } from './inspect';
 import { registerServeCommand } from './serve';
@@ -27,4 +28,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerApplyCommand,
   registerTestCommand,
   registerServeCommand,
+  registerDemoCommand,
 ];

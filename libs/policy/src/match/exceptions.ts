@@ -122,3 +122,12 @@ export function resolveExceptions<T extends Pick<PolicyException, 'match' | 'exc
   if (maybe.length > 0) return { result: 'undecided', missing };
   return { result: 'none' };
 }
+
+/**
+ * Kyverno's skip message for a rule that exceptions apply to: `"rule is skipped due to policy exceptions"`
+ * followed directly (no space, sic) by the `namespace/name` keys joined with `, `
+ * (KV@v1.14.0:pkg/engine/handlers/mutation/mutate_image.go `Process`; reference §5).
+ */
+export function exceptionSkipMessage(exceptions: readonly Pick<PolicyException, 'namespace' | 'name'>[]): string {
+  return 'rule is skipped due to policy exceptions' + exceptions.map((exception) => `${exception.namespace}/${exception.name}`).join(', ');
+}

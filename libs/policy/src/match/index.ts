@@ -36,6 +36,7 @@ export {
   exceptionNamespaceAllowed,
   matchException,
   resolveExceptions,
+  exceptionSkipMessage,
   type ExceptionConditionsResult,
   type ExceptionsOutcome,
 } from './exceptions';

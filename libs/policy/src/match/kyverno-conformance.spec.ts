@@ -1,7 +1,7 @@
 /**
  * Conformance of notary-gate's matching with Kyverno 1.13–1.15. Every row cites the Kyverno rule it
  * follows: KV = github.com/kyverno/kyverno at v1.14.0 (identical in 1.13.x–1.15.x unless noted), REF =
- * /work/shared/reference/kyverno-match-semantics.md. Rows marked "stricter" are documented departures
+ * kyverno-match-semantics.md (the team's cited notes on Kyverno's matching). Rows marked "stricter" are documented departures
  * where Kyverno is a hole.
  */
 import type { MatchResources, Policy, PolicyException, ResourceFilter, Rule, ValidationFailureActionOverride } from '../model/types';
@@ -10,7 +10,7 @@ import { matchRule } from './match-rule';
 import { checkKind, parseKindSelector } from './kind-selector';
 import { computeRequesterRoles, type RoleBindingLike } from './roles';
 import { effectiveFailureAction } from './failure-action';
-import { exceptionCovers, exceptionNamespaceAllowed, matchException, resolveExceptions, selectExceptions } from './exceptions';
+import { exceptionCovers, exceptionNamespaceAllowed, exceptionSkipMessage, matchException, resolveExceptions, selectExceptions } from './exceptions';
 import { imageReferenceMatches, imageReferenceSkipped, parseImageParts, selectImage, type ImageParts } from './image-spellings';
 
 const MATCH_GO = 'KV pkg/engine/utils/match.go doesResourceMatchConditionBlock';
@@ -494,6 +494,10 @@ describe(`PolicyException matching (${EXCEPTION_GO})`, () => {
     const conditional = { ...maybe, conditions: { all: [] } };
     expect(resolve([conditional], () => ({ error: 'x' }), NO_LABELS)).toEqual({ result: 'none' });
     expect(resolve([conditional, b], (e) => (e.name === 'maybe' ? { error: 'x' } : { passed: true }), NO_LABELS).result).toBe('undecided');
+  });
+  it('the skip message: no space after "exceptions", keys ns/name joined by ", " (handlers/mutation/mutate_image.go)', () => {
+    expect(exceptionSkipMessage([{ namespace: 'delta', name: 'allow-x' }])).toBe('rule is skipped due to policy exceptionsdelta/allow-x');
+    expect(exceptionSkipMessage([a, b])).toBe('rule is skipped due to policy exceptionsx/a, x/b');
   });
   it('selection: policyName exact, ruleNames wildcard, sorted by namespace then name (controller.go)', () => {
     const mk = (name: string, namespace: string, policyName = 'check-images') => exception(any(pods), { name, namespace, exceptions: [{ policyName, ruleNames: ['ver*'] }] });

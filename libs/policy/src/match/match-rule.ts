@@ -22,7 +22,7 @@ type Tri = { value: true } | { value: false; reason: string } | { value: 'unknow
 
 const uniq = (items: string[]) => [...new Set(items)];
 
-/** OR over filters (any), or AND (all); `holds` is what a filter must do: match, or exclude. */
+/** OR over filters (any), or AND (all), of what each filter does in `mode` (match, or exclude). */
 function combine(filters: readonly ResourceFilter[], facts: MatchFacts, mode: FilterMode, quantifier: 'any' | 'all'): Tri {
   const outcomes: FilterOutcome[] = filters.map((filter) => evaluateFilter(filter, facts, mode));
   const missing = uniq(outcomes.flatMap((o) => (o.result === 'undecided' ? o.missing : [])));

@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { describePolicy, policyIdentity, policyKey } from './identity';
 import { parsePolicyDocuments, parseTraced } from './parse';
 import { SCHEMAS } from './schema';
@@ -160,7 +160,7 @@ describe('fields accepted with no effect at admission', () => {
 
 describe('the policies the project ships load', () => {
   const files = [
-    ...readdirSync(sharedPath('seed/policies')).map((file) => sharedPath('seed/policies', file)),
+    ...readdirSync(fixturePath('seed/policies')).map((file) => fixturePath('seed/policies', file)),
     ...readdirSync(join(__dirname, '../../../../deploy/compose/policies')).map((file) => join(__dirname, '../../../../deploy/compose/policies', file)),
   ];
   it.each(files)('%s', (file) => {

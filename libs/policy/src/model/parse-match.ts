@@ -146,12 +146,14 @@ function kindName(selector: string): string {
 function parseSubject(node: Node): Subject {
   node.map();
   const kindNode = node.child('kind');
-  const kind = kindNode.oneOf(['User', 'Group', 'ServiceAccount'] as const) ?? kindNode.fail('is required');
+  const kind = kindNode.requiredString();
+  // KV@v1.14.0:api/kyverno/v1/user_info_types.go `ValidateSubjects` (a check in code, not a CRD enum).
+  if (kind !== 'User' && kind !== 'Group' && kind !== 'ServiceAccount') kindNode.fail("kind must be 'User', 'Group', or 'ServiceAccount'");
   const name = node.child('name').requiredString();
   const namespace = node.child('namespace').string();
   // KV@v1.14.0:api/kyverno/v1/user_info_types.go `ValidateSubjects`.
   if (kind === 'ServiceAccount' && !namespace) node.child('namespace').fail('namespace is required when Kind is ServiceAccount');
-  return { kind, name, ...(namespace ? { namespace } : {}) };
+  return { kind: kind as Subject['kind'], name, ...(namespace ? { namespace } : {}) };
 }
 
 export function parseLabelSelector(node: Node): LabelSelector {

@@ -4,9 +4,9 @@ import { parsePolicyDocuments } from './parse';
 import { PolicyDocumentError } from './errors';
 import { rulesWithAutogen } from './autogen';
 import { ruleApplies, type ResourceFacts } from './match';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const SEED = sharedPath('seed/policies');
+const SEED = fixturePath('seed/policies');
 const seed = (file: string) => parsePolicyDocuments(readFileSync(join(SEED, file), 'utf8'), file).policies[0]!;
 
 const minimal = (verifyImages: string, spec = '') => `apiVersion: kyverno.io/v2beta1

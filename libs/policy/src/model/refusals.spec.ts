@@ -44,7 +44,7 @@ const TYPES_AND_ENUMS: Case[] = [
   ['imageReferences as a string', [{ place: 'entry', yaml: 'imageReferences: ghcr.io/*' }], `${E}.imageReferences`, 'must be a list, got string "ghcr.io/*"'],
   ['an unknown operation', [{ place: 'resources', yaml: 'operations: [PATCH]' }], 'spec.rules[0].match.any[0].resources.operations[0]', 'must be one of CREATE, CONNECT, UPDATE, DELETE, got "PATCH"'],
   ['applyRules outside its enum', [{ place: 'spec', yaml: 'applyRules: one' }], 'spec.applyRules', 'must be one of All, One, got "one"'],
-  ['a subject kind outside User/Group/ServiceAccount', [{ place: 'filter', yaml: 'subjects: [{kind: user, name: alice}]' }], 'spec.rules[0].match.any[0].subjects[0].kind', 'must be one of User, Group, ServiceAccount, got "user"'],
+  ['a subject kind outside User/Group/ServiceAccount', [{ place: 'filter', yaml: 'subjects: [{kind: user, name: alice}]' }], 'spec.rules[0].match.any[0].subjects[0].kind', "kind must be 'User', 'Group', or 'ServiceAccount'"],
   ['a selector operator outside the four', [{ place: 'resources', yaml: 'selector: {matchExpressions: [{key: a, operator: in, values: [b]}]}' }], 'spec.rules[0].match.any[0].resources.selector.matchExpressions[0].operator', 'must be one of In, NotIn, Exists, DoesNotExist, got "in"'],
   ['a label value that is not a string', [{ place: 'resources', yaml: 'selector: {matchLabels: {a: true}}' }], 'spec.rules[0].match.any[0].resources.selector.matchLabels.a', 'must be a string, got boolean true'],
   ['a missing required rule name', [{ place: 'rule', drop: ['name'] }], 'spec.rules[0].name', 'is required'],
