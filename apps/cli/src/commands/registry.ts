@@ -13,6 +13,7 @@ import { registerDiscoverCommand } from './discover';
 import { registerInspectCommand } from './inspect';
 import { registerServeCommand } from './serve';
 import { registerSignCommand } from './sign';
+import { registerTestCommand } from './test';
 import { registerVerifyCommand } from './verify';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
@@ -25,6 +26,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAttachCommand,
   registerCertCommand,
   registerApplyCommand,
+  registerTestCommand,
   registerServeCommand,
   registerDemoCommand,
 ];
