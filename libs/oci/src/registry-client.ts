@@ -4,7 +4,7 @@
  * opens. Plain TypeScript: configuration comes in as options, nothing is read
  * from the environment.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { CredentialLookup, DockerCredentials } from './auth/docker-config';
 import { KeyedMutex } from './concurrency';
 import { parseRegistryMirrors, type RegistryMirror } from './mirror';
@@ -84,7 +84,9 @@ export class RegistryClient {
     }
     this.ownedAgent =
       options.dispatcher === undefined
-        ? new Agent({
+        ? // undici is required here, not at the top: parsing references and reading layouts never load it (CLI start-up).
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          new (require('undici') as typeof import('undici')).Agent({
             connections: options.connections ?? 16,
             pipelining: 1,
             keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,

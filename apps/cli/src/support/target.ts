@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadDockerConfig, openRepository, parseAnyReference, parseRegistryMirrors, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
+import { LAYOUT_PREFIX, loadDockerConfig, openRepository, parseAnyReference, parseRegistryMirrors, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
 import { collect } from './key-value';
@@ -23,8 +23,10 @@ export interface Target {
   reference: AnyReference;
   /** The resolved manifest. */
   descriptor: Descriptor;
-  /** `registry/repository@digest` (or `<dir>@digest`): how messages name the artifact. */
+  /** `registry/repository@digest` (or `oci-layout:<dir>@digest`): how messages name the artifact, reusable as an argument. */
   digestReference: string;
+  /** Another artifact of the same repository by digest, in the same reusable form. */
+  referenceTo(digest: string): string;
   close(): Promise<void>;
 }
 
@@ -87,9 +89,11 @@ export async function openTarget(reference: string | AnyReference, flags: Regist
   const opened = await openReference(reference, flags, context);
   try {
     const descriptor = await opened.repository.resolve(opened.reference.target);
-    // A mirrored reference is named as the user asked for it, not by where the mirror keeps it.
-    const digestReference = opened.reference.kind === 'registry' ? opened.reference.digestString(descriptor.digest) : `${opened.repository.name}@${descriptor.digest}`;
-    return { ...opened, descriptor, digestReference };
+    // A mirrored reference is named as the user asked for it, not by where the mirror keeps it; a layout keeps its
+    // `oci-layout:` prefix, so that what is printed can be pasted back (as notation and oras print it).
+    const parsed = opened.reference;
+    const referenceTo = (digest: string): string => (parsed.kind === 'registry' ? parsed.digestString(digest) : `${LAYOUT_PREFIX}${parsed.path}@${digest}`);
+    return { ...opened, descriptor, digestReference: referenceTo(descriptor.digest), referenceTo };
   } catch (error) {
     await opened.close();
     throw error;
