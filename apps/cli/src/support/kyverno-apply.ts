@@ -13,7 +13,7 @@ import type { AdmissionRequest, JsonPatchOperation, KubernetesObject } from '@no
 import { applyPatch } from '@notary-gate/admission';
 import { evaluateAdmission, validateAdmission, type ClusterFacts, type ConfigMapSource, type RuleResult, type RuleVariables } from '@notary-gate/engine';
 import type { JobsPort } from '@notary-gate/contracts';
-import { parsePolicyDocuments, PolicyDocumentError, rulesWithAutogen, type Policy, type PolicyException } from '@notary-gate/policy';
+import { parsePolicyDocuments, PolicyDocumentError, readYamlDocuments, rulesWithAutogen, type Policy, type PolicyException } from '@notary-gate/policy';
 import { UsageError } from './errors';
 import { readInputFile } from './files';
 import type { CliUserInfo, CliValues } from './kyverno-files';
@@ -85,19 +85,18 @@ export function loadResources(paths: string[], readStdin: () => Buffer): CliReso
     }
     for (const file of yamlFiles(path, 'resource')) objects.push(...readManifests(file, 'resource file').map((object, index) => ({ source: `${file}: document ${index + 1}`, object })));
   }
-  return objects.filter(({ object }) => !isPolicyDocument(object)).map(({ source, object }) => toResource(object, source));
+  // Every document is a resource, whatever its kind (as Kyverno's CLI loads them): one without images matches nothing.
+  return objects.map(({ source, object }) => toResource(object, source));
 }
 
 function manifestsOf(text: string, source: string): Record<string, unknown>[] {
   try {
-    return parsePolicyDocuments(text, source).resources;
+    return readYamlDocuments(text, source).map((document) => document.value);
   } catch (error) {
     if (error instanceof PolicyDocumentError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
 }
-
-const isPolicyDocument = (object: Record<string, unknown>) => typeof object['apiVersion'] === 'string' && (object['apiVersion'] as string).startsWith('kyverno.io/');
 
 function toResource(object: Record<string, unknown>, where: string): CliResource {
   const apiVersion = object['apiVersion'];
