@@ -8,7 +8,7 @@ import type { Agent, Dispatcher } from 'undici';
 import type { CredentialLookup, DockerCredentials } from './auth/docker-config';
 import { KeyedMutex } from './concurrency';
 import { parseRegistryMirrors, type RegistryMirror } from './mirror';
-import { RegistryTransport } from './http/registry-transport';
+import { RegistryTransport, type ExchangeEvent, type RetryEvent } from './http/registry-transport';
 import { resolveRetryOptions, type RetryOptions } from './http/retry';
 import { resolveLimits } from './limits';
 import { parseReference, type ImageReference } from './reference';
@@ -44,6 +44,10 @@ export interface RegistryClientOptions {
    * target by `openRepository` (mirror.ts).
    */
   mirrors?: ReadonlyArray<RegistryMirror | string>;
+  /** Told before each retry (e.g. to say so on stderr rather than wait in silence). */
+  onRetry?: (event: RetryEvent) => void;
+  /** Told after each HTTP exchange, credentials redacted (debug tracing). */
+  onExchange?: (event: ExchangeEvent) => void;
   /** Receives non-fatal warnings (e.g. an outdated referrers index could not be deleted). */
   onWarning?: (message: string) => void;
   /** Test seams: delay, jitter source, clock, and the HTTP dispatcher. */
@@ -105,6 +109,8 @@ export class RegistryClient {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
+      ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
     });
     this.onWarning = options.onWarning ?? (() => undefined);
   }

@@ -104,7 +104,14 @@ describe('registry trouble is not a verdict', () => {
   it('an unreachable registry: exit 3, reported as unavailable', async () => {
     const port = await freePort();
     const run = await notaryGate(['verify', `127.0.0.1:${port}/app:v1`, '--cert', join(work, 'alice.crt'), '--insecure-registry', `127.0.0.1:${port}`]);
-    expectOneLine(run, 3, new RegExp(`^Error: registry unavailable: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 3, stdout: '' });
+    const lines = run.stderr.trimEnd().split('\n');
+    // Each retry is said as it happens (no silent wait), then one error line.
+    expect(lines.slice(0, -1)).toEqual([
+      expect.stringMatching(new RegExp(`^Warning: resolve 127\\.0\\.0\\.1:${port}/app:v1: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); retrying in \\d+\\.\\ds \\(attempt 2 of 3\\)$`)),
+      expect.stringMatching(/; retrying in \d+\.\ds \(attempt 3 of 3\)$/),
+    ]);
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^Error: registry unavailable: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
     expect(run.stderr).not.toMatch(/signature/);
   });
 
