@@ -85,6 +85,16 @@ class GatewaySources implements OnModuleInit, OnApplicationShutdown {
       });
     }
     const watches = this.watches;
+    if (!watches) {
+      // Policies that consult the cluster while no API is configured: each such admission follows failurePolicy; say so once per load.
+      let said = '';
+      this.policies.onChange(() => {
+        const needs = factNeeds(this.policies.current(), this.policies.directoryExceptions());
+        const missing = [...(needs.namespaceLabels ? ['namespace labels'] : []), ...(needs.roles ? ['requester roles'] : [])].join(' and ');
+        if (missing !== '' && missing !== said) this.logger.error(`the policies need ${missing} from the Kubernetes API, which is not configured (KUBECONFIG, or run in a cluster): admissions that need them follow failurePolicy`);
+        said = missing;
+      });
+    }
     if (watches) {
       // Not critical: a fact that cannot be had makes each admission that needs it follow its policy's failurePolicy;
       // leaving the Service would hand every admission to the webhook's own failurePolicy instead.

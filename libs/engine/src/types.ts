@@ -4,12 +4,15 @@
  */
 import type { AdmissionRequest, JsonPatchOperation } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import type { Policy, PolicyException, RequesterRoles, RequestUser } from '@notary-gate/policy';
+import type { Policy, PolicyException, PolicyIdentity, RequesterRoles, RequestUser } from '@notary-gate/policy';
 
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
 export interface RuleResult {
+  /** The policy's name, as Kyverno prints it. */
   policy: string;
+  /** Who the result belongs to: kind/namespace/name (two policies may share a name). */
+  identity: PolicyIdentity;
   rule: string;
   status: RuleStatus;
   message: string;
@@ -72,7 +75,16 @@ export interface EngineOptions {
   /** Notation's per-artifact signature limit; Kyverno uses 10. */
   maxSignatureAttempts?: number;
   now?: () => number;
+  /**
+   * Variables supplied from outside (the CLI's `--values-file`): dotted paths
+   * set in a rule's context; a `context` entry of the same name is not loaded
+   * (Kyverno's CLI store: supplied values win).
+   */
+  variables?: RuleVariables;
 }
+
+/** The variables supplied for one rule of one policy, on one resource. */
+export type RuleVariables = (policy: Policy, ruleName: string) => Record<string, unknown> | undefined;
 
 export interface AdmissionInput {
   request: AdmissionRequest;

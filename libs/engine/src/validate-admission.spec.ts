@@ -109,7 +109,7 @@ describe('validateAdmission: required images are verified again, never taken fro
     expect(mutation.allowed).toBe(true);
     const { verdict, calls } = await validate({ ...request, object: applyPatch(request.object!, mutation.patch) });
     expect(verdict.allowed).toBe(true);
-    expect(verdict.results).toEqual([{ policy: 'check-image-notary', rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
+    expect(verdict.results).toEqual([{ policy: 'check-image-notary', identity: { kind: 'ClusterPolicy', name: 'check-image-notary' }, rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
     expect(calls.discover.map((job) => job.image)).toEqual([IMAGE_STRING]);
     expect(calls.verify.map((job) => job.artifact)).toEqual([IMAGE_STRING]);
     expect(calls.verify[0]).toMatchObject({ trustAnchorsPem: 'good\n', maxSignatureAttempts: 10 });

@@ -47,7 +47,7 @@ export { matchRule, matchRuleBlocks, policyScopeMismatch, evaluateFilter, isEmpt
 export type { FilterMode, FilterOutcome, KindSelector, RequestKind, SelectorResult } from './match';
 export { overrideAction, effectiveFailureAction, computeRequesterRoles } from './match';
 export type { OverrideOutcome, FailureActionOutcome, OverrideFacts, BindingSubject, BindingRoleRef, RoleBindingLike, ClusterRoleBindingLike } from './match';
-export { exceptionCovers, selectExceptions, exceptionNamespaceAllowed, matchException, resolveExceptions } from './match';
+export { exceptionCovers, selectExceptions, exceptionNamespaceAllowed, matchException, resolveExceptions, exceptionSkipMessage } from './match';
 export type { ExceptionConditionsResult, ExceptionsOutcome } from './match';
 export { parseImageParts, kyvernoImageString, canonicalImageString, imageSpellings, skipSpellings, imageReferenceMatches, imageReferenceSkipped, selectImage } from './match';
 export type { ImageParts, ImageSelection } from './match';

@@ -63,7 +63,7 @@ describe('validateAdmission against the real workers (seed check-image-notary)',
     registry.clearRequests();
     const verdict = await validate(mutated, policy('check-image-notary.yaml'));
     expect(verdict).toMatchObject({ allowed: true, message: null, warnings: [] });
-    expect(verdict.results).toEqual([{ policy: 'check-image-notary', rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
+    expect(verdict.results).toEqual([{ policy: 'check-image-notary', identity: { kind: 'ClusterPolicy', name: 'check-image-notary' }, rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
     await settle();
     expect(registry.requests()).toEqual([]);
   });

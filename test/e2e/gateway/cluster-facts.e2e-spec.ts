@@ -180,6 +180,17 @@ describe('namespace labels', () => {
     expect(watches.namespaces.state()).toEqual({ resource: 'namespaces', synced: true });
   });
 
+  it('an API server that does not answer the list: unavailable after the list timeout, then recovery', async () => {
+    const { api, watches, facts } = await world({ listTimeoutMs: 300 });
+    api.apply('/namespaces', namespace('team-a'));
+    api.stall('/namespaces');
+    watches.ensure({ namespaceLabels: true, roles: false });
+    await expect(facts.namespaceLabels('team-a')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: namespaces not synced yet (the first list has not answered)'));
+    await eventually(async () => expect(facts.namespaceLabels('team-a')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: list namespaces: no answer within 300 ms')));
+    api.unstall('/namespaces');
+    await eventually(async () => expect(await facts.namespaceLabels('team-a')).toEqual({ 'kubernetes.io/metadata.name': 'team-a' }));
+  });
+
   it('without a Kubernetes API, every fact is unavailable and says why', async () => {
     const facts = new KubernetesClusterFacts({ watches: null, policyExceptions: () => [] });
     await expect(facts.namespaceLabels('x')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: the Kubernetes API is not configured (set KUBECONFIG, or run in a cluster)'));
@@ -370,6 +381,23 @@ describe('policies from the API', () => {
       expect(store.current().map((policy) => policy.name).sort()).toEqual(['broken', 'good']);
       expect((await health.readiness()).checks[0]!.detail).not.toContain('refused');
       expect(events()).toHaveLength(2); // each refusal recorded once
+    } finally {
+      store.stop();
+    }
+  });
+
+  it('a refused policy of the policy directory: an Event on it too; the last good set stays in force', async () => {
+    writeFileSync(join(dir, 'a.yaml'), JSON.stringify(clusterPolicy('from-file')));
+    const { api, store, metrics, health } = await storeWorld({ directory: dir });
+    await store.start();
+    try {
+      writeFileSync(join(dir, 'a.yaml'), JSON.stringify(clusterPolicy('from-file', { failurePolicy: 'Sometimes' })));
+      await store.reload();
+      expect(store.current().map((policy) => policy.name)).toEqual(['from-file']);
+      await eventually(() => expect(api.list('/events')).toHaveLength(1));
+      expect(api.list('/events')[0]).toMatchObject({ involvedObject: { kind: 'ClusterPolicy', name: 'from-file' }, reason: 'PolicyRefused', message: expect.stringMatching(new RegExp(`^${join(dir, 'a.yaml')}: spec\\.failurePolicy: `)) });
+      expect(await metrics.render()).toMatch(/notary_gate_policies\{state="refused",service="gateway"\} 1/);
+      expect((await health.readiness()).checks[0]!.detail).toContain(`refused ClusterPolicy "from-file": ${join(dir, 'a.yaml')}: spec.failurePolicy: `);
     } finally {
       store.stop();
     }

@@ -27,6 +27,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'attach', summary: 'Attach a file to an artifact as a referrer (e.g. an SBOM or a scan report)', load: () => require('./attach').registerAttachCommand },
   { name: 'cert', summary: 'Manage certificates', load: () => require('./cert').registerCertCommand },
   { name: 'apply', summary: 'Apply Kyverno verifyImages policies (type: Notary) to resources, as the admission controller would', load: () => require('./apply').registerApplyCommand },
+  { name: 'test', summary: 'Run Kyverno CLI test suites (kyverno-test.yaml) against verifyImages policies, as `kyverno test` does', load: () => require('./test').registerTestCommand },
   { name: 'serve', summary: 'Run the admission controller: all roles in-process (no NATS_URL), or one role over NATS', load: () => require('./serve').registerServeCommand },
   { name: 'demo', summary: 'Build a throwaway signed world offline and run the example policies through the real webhook', load: () => require('./demo').registerDemoCommand },
 ];

@@ -65,9 +65,9 @@ describe('PolicyStore', () => {
     expect(store.current().map((loaded) => loaded.name)).toEqual(['a']);
     const report = await health.readiness();
     expect(report.status).toBe('ready');
-    expect(report.checks[0]!.detail).toContain(`last reload failed: ${join(dir, 'broken.yaml')}: spec: is required`);
+    expect(report.checks[0]!.detail).toContain(`last reload failed: ${join(dir, 'broken.yaml')}: metadata.name: is required`);
     // The refused document is named in readiness too (it states no name: the loader's message says what is wrong).
-    expect(report.checks[0]!.detail).toContain(`refused ClusterPolicy "(unnamed)": ${join(dir, 'broken.yaml')}: spec: is required`);
+    expect(report.checks[0]!.detail).toContain(`refused ClusterPolicy "(unnamed)": ${join(dir, 'broken.yaml')}: metadata.name: is required`);
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: `policies from ${dir}: reload failed, keeping the last good set`, code: 'ERR_POLICY_INVALID' }));
 
     unlinkSync(join(dir, 'broken.yaml'));

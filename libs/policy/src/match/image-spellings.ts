@@ -70,8 +70,21 @@ export function kyvernoImageString(image: ImageParts): string {
 
 const hasPort = (host: string) => /:[0-9]+$/.test(host);
 
+// One image is checked against every entry's patterns: its spellings are computed once per parts object.
+const spellingCache = new WeakMap<ImageParts, { key: string; spellings: string[] }>();
+
 /** Every spelling of the image's repository and reference; the first is Kyverno's own string. */
 export function imageSpellings(image: ImageParts): string[] {
+  // Keyed by content too, so a caller that mutates the parts object never reads stale spellings.
+  const key = `${image.registry}\n${image.path}\n${image.tag ?? ''}\n${image.digest ?? ''}`;
+  const cached = spellingCache.get(image);
+  if (cached?.key === key) return cached.spellings;
+  const spellings = computeSpellings(image);
+  spellingCache.set(image, { key, spellings });
+  return spellings;
+}
+
+function computeSpellings(image: ImageParts): string[] {
   const lower = image.registry.toLowerCase();
   const host = lower.endsWith(DEFAULT_PORT) ? lower.slice(0, -DEFAULT_PORT.length) : lower;
   const dockerHub = DOCKER_HUB.includes(host);

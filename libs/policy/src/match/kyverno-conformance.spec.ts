@@ -10,7 +10,7 @@ import { matchRule } from './match-rule';
 import { checkKind, parseKindSelector } from './kind-selector';
 import { computeRequesterRoles, type RoleBindingLike } from './roles';
 import { effectiveFailureAction } from './failure-action';
-import { exceptionCovers, exceptionNamespaceAllowed, matchException, resolveExceptions, selectExceptions } from './exceptions';
+import { exceptionCovers, exceptionNamespaceAllowed, exceptionSkipMessage, matchException, resolveExceptions, selectExceptions } from './exceptions';
 import { imageReferenceMatches, imageReferenceSkipped, parseImageParts, selectImage, type ImageParts } from './image-spellings';
 
 const MATCH_GO = 'KV pkg/engine/utils/match.go doesResourceMatchConditionBlock';
@@ -264,6 +264,13 @@ const ROWS: Row[] = [
   { name: 'match undecided but exclude definitely excludes → no match', cite: 'three-valued rule (exclude decides)', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } })), exclude: any(res({ names: ['web'] })), facts: NO_LABELS, expect: 'no-match' },
   { name: 'match fails: exclude facts are never needed', cite: 'KV MatchesResourceDescription (exclude matters only after a match)', match: any(res({ kinds: ['Deployment'] })), exclude: any({ clusterRoles: ['cluster-admin'] }), facts: NO_ROLES, expect: 'no-match' },
   { name: 'both facts missing: both named', cite: 'DESIGN trust model', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } })), exclude: any({ roles: ['x:y'] }), facts: { ...NO_LABELS, ...NO_ROLES }, expect: 'undecided', missing: 'namespace labels of "team-a": namespace informer not synced; roles of "alice": rolebinding informer not synced' },
+  { name: 'correlated: match and exclude on the same label → no match whatever the labels', cite: 'refine.ts (every relevant label value agrees)', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } })), exclude: any(res({ namespaceSelector: { matchLabels: { env: 'prod' } } })), facts: NO_LABELS, expect: 'no-match' },
+  { name: 'correlated: match.all env=prod and env=dev → no match whatever the labels', cite: 'refine.ts', match: all(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } }), res({ namespaceSelector: { matchLabels: { env: 'dev' } } })), facts: NO_LABELS, expect: 'no-match' },
+  { name: 'correlated: In [prod, staging] minus In [staging] still depends on the labels', cite: 'refine.ts', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'staging'] }] } })), exclude: any(res({ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['staging'] }] } })), facts: NO_LABELS, expect: 'undecided' },
+  { name: 'kubernetes.io/metadata.name is the namespace name: no labels needed', cite: 'Kubernetes NamespaceDefaultLabelName (GA 1.22); refine.ts', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['team-a', 'team-b'] }] } })), facts: NO_LABELS, expect: 'match' },
+  { name: 'kubernetes.io/metadata.name of another namespace: no match without labels', cite: 'refine.ts', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'prod' } } })), facts: NO_LABELS, expect: 'no-match' },
+  { name: 'wildcard matchLabels cannot be enumerated: stays undecided', cite: 'refine.ts (wildcards: no exact value space)', match: any(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-*' } } })), facts: NO_LABELS, expect: 'undecided' },
+  { name: 'correlated roles: match and exclude the same clusterRole → no match whatever the roles', cite: 'refine.ts (every subset of the named roles)', match: any(res({ kinds: ['Pod'] }, { clusterRoles: ['view'] })), exclude: any({ clusterRoles: ['view'] }), facts: NO_ROLES, expect: 'no-match' },
   { name: 'a filter without a namespaceSelector never needs labels', cite: 'REF §3 (labels fetched only for namespaceSelector)', match: any(pods), exclude: any(res({ names: ['api'] })), facts: { ...NO_LABELS, ...NO_ROLES }, expect: 'match' },
 
   // ── Policy vs ClusterPolicy scope (§4) ───────────────────────────────────────
@@ -396,6 +403,9 @@ const ACTION_ROWS: ActionRow[] = [
   { name: 'labels unknown, namespaces do not match: no labels needed', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaces: ['prod'], namespaceSelector: { matchLabels: { env: 'prod' } } }]), facts: { namespaceLabels: unknown('x') }, expect: 'Audit' },
   { name: 'a definite override before an unknown one decides', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaces: ['team-a'] }, { action: 'Audit', namespaceSelector: { matchLabels: { env: 'prod' } } }]), facts: { namespaceLabels: unknown('x') }, expect: 'Enforce' },
   { name: 'an unknown override before a definite one with another action → undecided', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Audit', namespaceSelector: { matchLabels: { env: 'prod' } } }, { action: 'Enforce', namespaces: ['team-a'] }]), facts: { namespaceLabels: unknown('x') }, expect: 'undecided' },
+  { name: 'correlated overrides agree for every label value → decided', policy: actionPolicy('Enforce', [[undefined]], [{ action: 'Audit', namespaceSelector: { matchLabels: { env: 'prod' } } }, { action: 'Audit', namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] } }]), facts: { namespaceLabels: unknown('x') }, expect: 'Audit' },
+  { name: 'override on kubernetes.io/metadata.name needs no labels', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } } }]), facts: { namespaceLabels: unknown('x') }, expect: 'Enforce' },
+  { name: 'override with a wildcard selector and unknown labels → undecided', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaceSelector: { matchLabels: { env: 'p*' } } }]), facts: { namespaceLabels: unknown('x') }, expect: 'undecided' },
   { name: 'verifyImages failureAction set: no labels needed at all', policy: actionPolicy('Audit', [['Enforce']], [{ action: 'Audit', namespaceSelector: { matchLabels: { env: 'prod' } } }]), facts: { namespaceLabels: unknown('x') }, expect: 'Enforce' },
   { name: 'cluster-scoped resource: selector against empty labels (NotIn matches)', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }] } }]), namespace: '', facts: { namespaceLabels: unknown('x') }, expect: 'Enforce' },
   { name: 'stricter: override selectors use the real labels even without a match namespaceSelector', policy: actionPolicy('Audit', [[undefined]], [{ action: 'Enforce', namespaceSelector: { matchLabels: { env: 'prod' } } }]), expect: 'Enforce' },
@@ -451,6 +461,7 @@ const EXCEPTION_ROWS: ExceptionRow[] = [
   { name: 'subjects are wildcards', exception: exception(any(res({ kinds: ['Pod'] }, { subjects: [{ kind: 'Group', name: 'de?' }] }))), expect: 'match' },
   { name: 'clusterRoles exact', exception: exception(any(res({ kinds: ['Pod'] }, { clusterRoles: ['view'] }))), expect: 'match' },
   { name: 'clusterRoles unknown → undecided', exception: exception(any(res({ kinds: ['Pod'] }, { clusterRoles: ['view'] }))), facts: NO_ROLES, expect: 'undecided' },
+  { name: 'correlated: match.all env=prod and env=dev never matches, labels or not', exception: exception(all(res({ kinds: ['Pod'], namespaceSelector: { matchLabels: { env: 'prod' } } }), res({ namespaceSelector: { matchLabels: { env: 'dev' } } }))), facts: NO_LABELS, expect: 'no-match' },
   { name: 'match.any: another filter matches despite unknown roles', exception: exception(any(res({ kinds: ['Pod'] }, { clusterRoles: ['view'] }), res({ names: ['web'] }))), facts: NO_ROLES, expect: 'match' },
 ];
 
@@ -494,6 +505,10 @@ describe(`PolicyException matching (${EXCEPTION_GO})`, () => {
     const conditional = { ...maybe, conditions: { all: [] } };
     expect(resolve([conditional], () => ({ error: 'x' }), NO_LABELS)).toEqual({ result: 'none' });
     expect(resolve([conditional, b], (e) => (e.name === 'maybe' ? { error: 'x' } : { passed: true }), NO_LABELS).result).toBe('undecided');
+  });
+  it('the skip message: no space after "exceptions", keys ns/name joined by ", " (handlers/mutation/mutate_image.go)', () => {
+    expect(exceptionSkipMessage([{ namespace: 'delta', name: 'allow-x' }])).toBe('rule is skipped due to policy exceptionsdelta/allow-x');
+    expect(exceptionSkipMessage([a, b])).toBe('rule is skipped due to policy exceptionsx/a, x/b');
   });
   it('selection: policyName exact, ruleNames wildcard, sorted by namespace then name (controller.go)', () => {
     const mk = (name: string, namespace: string, policyName = 'check-images') => exception(any(pods), { name, namespace, exceptions: [{ policyName, ruleNames: ['ver*'] }] });

@@ -58,7 +58,8 @@ describe('PolicyException', () => {
   });
 
   it.each([
-    ['user info with background on (the default)', withSpec('match: {any: [{subjects: [{kind: User, name: alice}]}]}'), 'spec.match.any[0]', /^Usage of user info is forbidden/],
+    ['user info with background on (the default)', withSpec('match: {any: [{subjects: [{kind: User, name: alice}]}]}'), 'spec.match.any[0].subjects', /^Usage of user info is forbidden/],
+    ['roles with background on', withSpec('match: {any: [{resources: {kinds: [Pod]}, roles: [ci:deployer]}]}'), 'spec.match.any[0].roles', /^Usage of user info is forbidden/],
     ['podSecurity (no exact meaning for verifyImages)', withSpec("podSecurity: [{controlName: Capabilities, images: ['*']}]"), 'spec.podSecurity', /^podSecurity exempts Pod Security Standard controls/],
     ['operations (never checked by Kyverno for exceptions)', withSpec('match: {any: [{resources: {kinds: [Pod], operations: [CREATE]}}]}'), 'spec.match.any[0].resources.operations', /^operations are never checked for PolicyExceptions/],
     ['the legacy match.resources (only any/all in v2)', withSpec('match: {resources: {kinds: [Pod]}}'), 'spec.match.resources', 'unknown field "spec.match.resources"'],
@@ -79,5 +80,27 @@ describe('PolicyException', () => {
     expect(error.path).toBe(path);
     if (typeof reason === 'string') expect(error.reason).toBe(reason);
     else expect(error.reason).toMatch(reason);
+  });
+});
+
+describe('documents around the policies', () => {
+  it('a List (kubectl get -o yaml) loads its items; a misspelt or unsupported kyverno kind is refused, never dropped', () => {
+    const policy = policyYaml().replace(/^/gm, '    ').replace(/^ {4}/, '  - ');
+    const list = `apiVersion: v1\nkind: List\nitems:\n${policy}`;
+    expect(parsePolicyDocuments(list, 'list.yaml').policies.map((loaded) => loaded.name)).toEqual(['p']);
+    const kyvernoList = `apiVersion: kyverno.io/v1\nkind: ClusterPolicyList\nitems:\n${policy}`;
+    expect(parsePolicyDocuments(kyvernoList, 'list.yaml').policies).toHaveLength(1);
+    const nested = refusalOf(`apiVersion: v1\nkind: List\nitems:\n${policy.replace('imageReferences', 'imageReference')}`);
+    expect(nested.path).toBe('items[0].spec.rules[0].verifyImages[0].imageReference');
+
+    expect(refusalOf(policyYaml({ place: 'root', yaml: 'kind: ClusterPolicies' })).message).toBe('policy.yaml: kind: unknown kind "ClusterPolicies" (did you mean "ClusterPolicy"?)');
+    expect(refusalOf(policyYaml({ place: 'root', yaml: 'kind: clusterpolicy' })).reason).toBe('unknown kind "clusterpolicy" (did you mean "ClusterPolicy"?)');
+    expect(refusalOf(policyYaml({ place: 'root', yaml: 'apiVersion: policies.kyverno.io/v1alpha1\nkind: ImageValidatingPolicy' })).reason).toMatch(/^ImageValidatingPolicy \(policies\.kyverno\.io\/v1alpha1\) is not run by notary-gate/);
+    // A policy kind with a wrong apiVersion of the kyverno group, or none at all, is refused rather than taken for another object.
+    expect(refusalOf(policyYaml({ place: 'root', yaml: 'apiVersion: kyverno.io/v2' })).reason).toBe('must be one of kyverno.io/v1, kyverno.io/v2beta1, got "kyverno.io/v2"');
+    expect(refusalOf(policyYaml({ place: 'root', drop: ['apiVersion'] })).path).toBe('apiVersion');
+    // Other kinds, of Kyverno's group or not, stay beside the policies.
+    const others = parsePolicyDocuments('apiVersion: kyverno.io/v2\nkind: CleanupPolicy\nmetadata: {name: c}\n---\napiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n', 'o.yaml');
+    expect(others.resources.map((object) => object['kind'])).toEqual(['CleanupPolicy', 'Policy']);
   });
 });

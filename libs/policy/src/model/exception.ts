@@ -11,6 +11,7 @@ import type { PolicyException } from './types';
 
 export function parsePolicyException(root: Node): PolicyException {
   const apiVersion = root.child('apiVersion').oneOf(['kyverno.io/v2', 'kyverno.io/v2beta1'] as const)!;
+  root.child('kind').oneOf(['PolicyException'] as const);
   const metadata = root.child('metadata');
   metadata.map();
   const name = metadata.child('name').requiredString();
@@ -34,8 +35,13 @@ export function parsePolicyException(root: Node): PolicyException {
         filterNode.child('resources').child('operations').fail('operations are never checked for PolicyExceptions by Kyverno: the exception would apply to every operation; remove them');
       }
       if (!filter.resources && !filter.subjects && !filter.roles && !filter.clusterRoles) filterNode.fail('an empty filter never matches (Kyverno ignores it): give it criteria or remove it');
-      // KV@v1.14.0:api/kyverno/v2/policy_exception_types.go: user info needs admission requests, which background scans lack.
-      if (background && (filter.subjects || filter.roles || filter.clusterRoles)) filterNode.fail('Usage of user info is forbidden (set spec.background: false to match on subjects, roles or clusterRoles)');
+      // KV@v1.14.0:api/kyverno/v1/user_info_types.go `ValidateNoUserInfo`, applied by the exception's `Validate` when background
+      // is on: user info exists only in admission requests, which background scans lack.
+      if (background) {
+        for (const field of ['roles', 'clusterRoles', 'subjects'] as const) {
+          if (filter[field]) filterNode.child(field).fail('Usage of user info is forbidden (set spec.background: false to match on subjects, roles or clusterRoles)');
+        }
+      }
     });
   }
   const conditions = spec.child('conditions').present ? parseAnyAll(spec.child('conditions')) : undefined;

@@ -1,5 +1,5 @@
 /**
- * Generative test of the policy model. Random Kyverno policies are built from
+ * Generative test of the policy model. Random Kyverno policies and PolicyExceptions are built from
  * a field grammar (both API versions, ClusterPolicy and namespaced Policy,
  * every accepted field at random, Kyverno's creation rules respected) and:
  *
@@ -239,6 +239,42 @@ function genPolicy(rng: Rng): Obj {
   return policy;
 }
 
+/** A PolicyException (kyverno.io/v2 or v2beta1) within Kyverno's creation rules. */
+function genException(rng: Rng): Obj {
+  const ctx: Ctx = { rng, v1: false, namespaced: false };
+  const background = rng.bool(0.6) ? undefined : rng.bool();
+  const userInfo = background === false;
+  const filter = (): Obj => {
+    const out: Obj = {};
+    if (!userInfo || rng.bool(0.7)) {
+      const resources = genResources(ctx, rng.bool(0.8));
+      delete resources['operations'];
+      if (Object.keys(resources).length === 0) resources['kinds'] = ['Pod'];
+      out['resources'] = resources;
+    }
+    if (userInfo) {
+      put(out, 'subjects', maybe(rng, 0.5, () => [genSubject(rng)]));
+      put(out, 'clusterRoles', maybe(rng, 0.3, () => ['ci-admin']));
+      if (Object.keys(out).length === 0) out['roles'] = ['ci:deployer'];
+    }
+    return out;
+  };
+  const spec: Obj = {
+    match: { [rng.pick(['any', 'all'])]: some(rng, 1, 2, filter) },
+    exceptions: some(rng, 1, 2, (i) => ({ policyName: rng.bool() ? `policy-${i}` : `team-a/policy-${i}`, ruleNames: some(rng, 1, 2, (j) => (rng.bool(0.2) ? 'autogen-*' : `rule-${j}`)) })),
+  };
+  put(spec, 'background', background);
+  put(spec, 'conditions', maybe(rng, 0.3, () => genAnyAll(rng)));
+  const metadata: Obj = { name: `e${rng.int(100)}` };
+  put(metadata, 'namespace', maybe(rng, 0.7, () => 'kyverno'));
+  return { apiVersion: rng.pick(['kyverno.io/v2', 'kyverno.io/v2beta1']), kind: 'PolicyException', metadata, spec };
+}
+
+/** A policy most of the time, an exception otherwise. */
+function genDocument(rng: Rng): Obj {
+  return rng.bool(0.8) ? genPolicy(rng) : genException(rng);
+}
+
 // ---------------------------------------------------------------- the document seen through the field tables
 
 interface Site {
@@ -268,8 +304,9 @@ function sites(value: Json, shape: Shape, path: Segment[], out: Site[]): Site[] 
   return out;
 }
 
-function rootShape(policy: Obj): Shape {
-  return { kind: 'object', type: policy['apiVersion'] === 'kyverno.io/v1' ? 'PolicyV1' : 'PolicyV2' };
+function rootShape(document: Obj): Shape {
+  if (document['kind'] === 'PolicyException') return { kind: 'object', type: 'PolicyException' };
+  return { kind: 'object', type: document['apiVersion'] === 'kyverno.io/v1' ? 'PolicyV1' : 'PolicyV2' };
 }
 
 /** Node's path syntax: `spec.rules[0].verifyImages[0].type`. */
@@ -420,39 +457,45 @@ function jsonAt(value: Json, path: Segment[]): Json {
 // ---------------------------------------------------------------- the properties
 
 describe('generated policies', () => {
-  it('every valid policy loads, and every field in it is read into the model or documented as without effect: 400 policies', async () => {
-    const counts = { loaded: 0, rules: 0, ignoredRules: 0, warnings: 0, noEffect: 0 };
-    await runFuzz('valid policies', {
+  it('every valid policy or exception loads, and every field in it is read into the model or documented as without effect: 500 documents', async () => {
+    const counts = { policies: 0, exceptions: 0, rules: 0, ignoredRules: 0, warnings: 0, noEffect: 0 };
+    await runFuzz('valid documents', {
       seed: fuzzSeed(0x8a11d001),
-      cases: 400,
-      generate: (rng) => ({ mutation: 'none', input: genPolicy(rng) }),
-      check: (policy) => {
-        const { loaded, logs } = parseTraced(stringify(policy), 'generated.yaml');
-        expect(loaded.policies).toHaveLength(1);
-        expect(unreadFields(policy, logs[0]!.log)).toEqual([]);
-        counts.loaded++;
-        counts.rules += loaded.policies[0]!.rules.length;
-        counts.ignoredRules += loaded.policies[0]!.ignoredRules.length;
-        counts.warnings += loaded.policies[0]!.warnings.length;
+      cases: 500,
+      generate: (rng) => ({ mutation: 'none', input: genDocument(rng) }),
+      check: (document) => {
+        const { loaded, logs } = parseTraced(stringify(document), 'generated.yaml');
+        expect(loaded.policies.length + loaded.exceptions.length).toBe(1);
+        expect(unreadFields(document, logs[0]!.log)).toEqual([]);
         counts.noEffect += logs[0]!.log.noEffect.size;
+        const policy = loaded.policies[0];
+        if (!policy) {
+          counts.exceptions++;
+          return;
+        }
+        counts.policies++;
+        counts.rules += policy.rules.length;
+        counts.ignoredRules += policy.ignoredRules.length;
+        counts.warnings += policy.warnings.length;
       },
-      show: (policy) => stringify(policy),
+      show: (document) => stringify(document),
     });
-    // The grammar reaches what it should: verifyImages rules, Kyverno's rules, warnings, no-effect fields.
-    expect(counts.loaded).toBe(400);
+    // The grammar reaches what it should: verifyImages rules, Kyverno's rules, exceptions, warnings, no-effect fields.
+    expect(counts.policies).toBeGreaterThan(350);
+    expect(counts.exceptions).toBeGreaterThan(50);
     expect(counts.rules).toBeGreaterThan(300);
     expect(counts.ignoredRules).toBeGreaterThan(20);
     expect(counts.warnings).toBeGreaterThan(20);
     expect(counts.noEffect).toBeGreaterThan(20);
   });
 
-  it('one defect (unknown or misspelt field, wrong type, bad enum) at a random depth is refused with its path: 1500 policies', async () => {
+  it('one defect (unknown or misspelt field, wrong type, bad enum) at a random depth is refused with its path: 1000 documents', async () => {
     const kinds = new Map<string, number>();
     await runFuzz('defective policies', {
       seed: fuzzSeed(0x8a11d002),
-      cases: 1500,
+      cases: 1000,
       generate: (rng) => {
-        const policy = genPolicy(rng);
+        const policy = genDocument(rng);
         let found: Defect | undefined;
         for (let attempt = 0; attempt < 10 && !found; attempt++) found = defect(rng, policy);
         if (!found) throw new Error('no defect could be made');
@@ -474,8 +517,9 @@ describe('generated policies', () => {
       },
       show: (found) => stringify(found.policy),
     });
-    expect(kinds.get('insert')).toBeGreaterThan(200);
-    expect(kinds.get('rename')).toBeGreaterThan(200);
+    // Each kind of defect is exercised (about a quarter each).
+    for (const kind of ['insert', 'rename']) expect(kinds.get(kind)).toBeGreaterThan(150);
+    expect([...kinds.entries()].filter(([kind]) => kind !== 'insert' && kind !== 'rename').reduce((sum, [, count]) => sum + count, 0)).toBeGreaterThan(300);
   });
 });
 

@@ -11,7 +11,7 @@ import { parsePolicyException } from './exception';
 import { parseLabelSelector } from './parse-match';
 import { parseRule } from './parse-rule';
 import { Node, newReadLog, type ReadLog } from './reader';
-import { checkFields } from './strict';
+import { checkFields, nearest } from './strict';
 import { readYamlDocuments } from './yaml-documents';
 import type { FailureAction, Policy, PolicyException, PolicyWarning, Rule, ValidationFailureActionOverride } from './types';
 
@@ -43,30 +43,55 @@ export function parsePolicyDocuments(text: string, source: string): LoadedDocume
 export function parseTraced(text: string, source: string): { loaded: LoadedDocuments; logs: Array<{ value: Record<string, unknown>; log: ReadLog }> } {
   const loaded: LoadedDocuments = { policies: [], exceptions: [], resources: [] };
   const logs: Array<{ value: Record<string, unknown>; log: ReadLog }> = [];
-  for (const { value } of readYamlDocuments(text, source)) {
-    const log = newReadLog();
-    const root = new Node(source, '', value, log);
-    const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : '';
-    const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
-    if (!apiVersion.startsWith('kyverno.io/')) {
-      loaded.resources.push(value);
-    } else if ((POLICY_KINDS as readonly string[]).includes(kind)) {
-      loaded.policies.push(parsePolicy(root));
-      logs.push({ value, log });
-    } else if (kind === 'PolicyException') {
-      root.child('apiVersion').oneOf(EXCEPTION_API_VERSIONS);
-      checkFields(root, 'PolicyException');
-      loaded.exceptions.push(parsePolicyException(root));
-      logs.push({ value, log });
-    } else {
-      loaded.resources.push(value);
-    }
-  }
+  for (const { value } of readYamlDocuments(text, source)) parseObject(value, new Node(source, '', value, newReadLog()), loaded, logs);
   return { loaded, logs };
 }
 
+/** Other kinds of the kyverno.io group: never ours to run, kept with the other objects. */
+const OTHER_KYVERNO_KINDS = new Set([
+  'CleanupPolicy', 'ClusterCleanupPolicy', 'GlobalContextEntry', 'UpdateRequest', 'AdmissionReport', 'ClusterAdmissionReport',
+  'BackgroundScanReport', 'ClusterBackgroundScanReport', 'EphemeralReport', 'ClusterEphemeralReport', 'CELPolicyException',
+]);
+const OUR_KINDS = [...POLICY_KINDS, 'PolicyException'] as const;
+
+function parseObject(value: Record<string, unknown>, root: Node, loaded: LoadedDocuments, logs: Array<{ value: Record<string, unknown>; log: ReadLog }>): void {
+  const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : '';
+  const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
+  const kyverno = /kyverno/i.test(apiVersion);
+  // `kubectl get … -o yaml` writes a List (or a <Kind>List): its items are loaded as kubectl apply would.
+  if ((kind === 'List' && apiVersion === 'v1') || (kyverno && kind.endsWith('List'))) {
+    root.child('items').list().forEach((item) => {
+      if (!item.isMap()) item.fail('a Kubernetes object must be a mapping');
+      parseObject(item.value as Record<string, unknown>, new Node(root.source, item.path, item.value, newReadLog()), loaded, logs);
+    });
+    return;
+  }
+  const ours = (OUR_KINDS as readonly string[]).includes(kind);
+  if (ours && (kyverno || apiVersion === '')) {
+    if (kind === 'PolicyException') {
+      if (root.child('apiVersion').oneOf(EXCEPTION_API_VERSIONS) === undefined) root.child('apiVersion').fail('is required');
+      checkFields(root, 'PolicyException');
+      loaded.exceptions.push(parsePolicyException(root));
+    } else {
+      loaded.policies.push(parsePolicy(root));
+    }
+    logs.push({ value, log: root.log });
+    return;
+  }
+  if (kyverno && !OTHER_KYVERNO_KINDS.has(kind)) {
+    if (/ImageValidatingPolicy$/.test(kind)) {
+      root.child('kind').fail(`${kind} (${apiVersion}) is not run by notary-gate: write a ClusterPolicy or Policy with verifyImages of type Notary`);
+    }
+    // A misspelt kind would otherwise drop the policy silently.
+    const singular = kind.replace(/ies$/i, 'y').replace(/s$/i, '');
+    const meant = nearest(kind, OUR_KINDS) ?? nearest(singular, OUR_KINDS);
+    if (meant !== undefined) root.child('kind').fail(`unknown kind "${kind}" (did you mean "${meant}"?)`);
+  }
+  loaded.resources.push(value);
+}
+
 function parsePolicy(root: Node): Policy {
-  const apiVersion = root.child('apiVersion').oneOf(API_VERSIONS)!;
+  const apiVersion = root.child('apiVersion').oneOf(API_VERSIONS) ?? root.child('apiVersion').fail('is required');
   checkFields(root, apiVersion === 'kyverno.io/v1' ? 'PolicyV1' : 'PolicyV2');
   const kind = root.child('kind').oneOf(POLICY_KINDS)!;
   const warnings: PolicyWarning[] = [];

@@ -59,7 +59,6 @@ export const ACTIONS = ['audit', 'enforce', 'Audit', 'Enforce'] as const;
 export const ENTRY_ACTIONS = ['Audit', 'Enforce'] as const;
 export const OPERATIONS = ['CREATE', 'CONNECT', 'UPDATE', 'DELETE'] as const;
 export const VERIFICATION_TYPES = ['Cosign', 'SigstoreBundle', 'Notary'] as const;
-export const SUBJECT_KINDS = ['User', 'Group', 'ServiceAccount'] as const;
 export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 /** KV@v1.14.0:api/kyverno/v1/image_verification_types.go `Attestor.Validate` (empty = the CRD default sha256). */
 export const SIGNATURE_ALGORITHMS = ['sha224', 'sha256', 'sha384', 'sha512'] as const;
@@ -112,7 +111,8 @@ const RESOURCE_DESCRIPTION: ObjectSchema = {
 };
 
 const SUBJECT: ObjectSchema = {
-  kind: read(string({ enum: SUBJECT_KINDS }), true),
+  /** Not an enum in the CRD: Kyverno checks it programmatically (parse-match.ts). */
+  kind: read(string(), true),
   name: read(string(), true),
   namespace: read(string()),
   apiGroup: noEffect(string(), 'Kyverno matches subjects by kind and name only (KV@v1.14.0:pkg/utils/match/subjects.go)'),

@@ -8,27 +8,31 @@
 import { describe as describeValue, type Node } from './reader';
 import { SCHEMAS, type FieldSpec, type Shape, type TypeName } from './schema';
 
+/** The required fields of each table, computed once. */
+const REQUIRED = new Map<TypeName, string[]>(
+  (Object.keys(SCHEMAS) as TypeName[]).map((type) => [type, Object.entries(SCHEMAS[type]).filter(([, spec]) => spec.required).map(([key]) => key)]),
+);
+
 /** Checks `node` (a mapping of type `type`) and everything under it; throws the first problem. */
 export function checkFields(node: Node, type: TypeName): void {
   const schema = SCHEMAS[type];
   if (!node.isMap()) node.fail(`must be a mapping, got ${describeValue(node.value)}`);
-  const keys = node.keys();
+  const children: Array<[Node, FieldSpec]> = [];
   // Unknown and refused keys first, so a misspelt required field is reported as the misspelling.
-  for (const key of keys) {
+  for (const key of node.keys()) {
     const spec: FieldSpec | undefined = Object.hasOwn(schema, key) ? schema[key] : undefined;
     const child = node.child(key);
     if (spec === undefined) return child.fail(unknownField(child.path, key, Object.keys(schema)));
     if (typeof spec.treatment === 'object' && 'refused' in spec.treatment && child.present) child.fail(spec.treatment.refused);
+    children.push([child, spec]);
   }
-  for (const key of keys) {
-    const spec = schema[key]!;
-    const child = node.child(key);
+  for (const [child, spec] of children) {
     checkShape(child, spec.shape);
     if (typeof spec.treatment === 'object' && 'noEffect' in spec.treatment && child.present) child.log.noEffect.set(child.path, spec.treatment.noEffect);
   }
   // Missing required fields last, so the problem reported is the first one in document order.
-  for (const [key, spec] of Object.entries(schema)) {
-    if (spec.required && !node.child(key).present) node.child(key).fail('is required');
+  for (const key of REQUIRED.get(type)!) {
+    if (!node.child(key).present) node.child(key).fail('is required');
   }
 }
 
@@ -80,7 +84,8 @@ function unknownField(path: string, key: string, known: string[]): string {
   return `unknown field "${path}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
 }
 
-function nearest(key: string, known: string[]): string | undefined {
+/** The known name a typo most likely meant (case-insensitive, at most two edits), if any. */
+export function nearest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
