@@ -126,3 +126,20 @@ it('--help prints usage on stdout with exit 0', async () => {
   expect(run.stdout).toContain('--insecure-registry <host[:port]>');
   expect(run.stdout).toContain('--docker-config <file>');
 });
+
+it('serve names the flag the user passed, and the variable otherwise, all problems on one line (exit 2)', async () => {
+  // The embedded mode: no NATS_URL from the suite's environment.
+  const natsUrl = process.env['NATS_URL'];
+  delete process.env['NATS_URL'];
+  const run = await notaryGate(['serve', '--port', 'abc', '--policies', join(work, 'absent-policies'), '--registry-mirror', 'ghcr.io']).finally(() => {
+    if (natsUrl !== undefined) process.env['NATS_URL'] = natsUrl;
+  });
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^Error: invalid configuration: /);
+  expect(run.stderr).toContain('--port: must be an integer, got "abc"');
+  expect(run.stderr).toContain(`--policies: directory "${join(work, 'absent-policies')}" does not exist`);
+  expect(run.stderr).toContain('--registry-mirror: "ghcr.io" is not a mirror: expected SOURCE=TARGET');
+  expect(run.stderr).not.toMatch(/PORT|POLICY_DIR|REGISTRY_MIRRORS|:;/);
+  expect(run.stderr.split('\n')).toHaveLength(2);
+});
