@@ -34,6 +34,7 @@ export type { RegistryClientOptions } from './registry-client';
 export { redactHeaders, redactUrl } from './http/registry-transport';
 export type { ExchangeEvent, RetryEvent } from './http/registry-transport';
 export { RegistryRepository } from './registry-repository';
+export type { UploadProgress } from './registry-repository';
 export { OciLayoutRepository, REF_NAME_ANNOTATION } from './layout';
 export type { OciLayoutOptions } from './layout';
 export { openRepository } from './open-repository';

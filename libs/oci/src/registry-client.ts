@@ -12,7 +12,7 @@ import { RegistryTransport, type ExchangeEvent, type RetryEvent } from './http/r
 import { resolveRetryOptions, type RetryOptions } from './http/retry';
 import { resolveLimits } from './limits';
 import { parseReference, type ImageReference } from './reference';
-import { RegistryRepository, type ReferrersCapability } from './registry-repository';
+import { RegistryRepository, type ReferrersCapability, type UploadProgress } from './registry-repository';
 import type { ContentLimits } from './types';
 
 export interface RegistryClientOptions {
@@ -44,6 +44,8 @@ export interface RegistryClientOptions {
    * target by `openRepository` (mirror.ts).
    */
   mirrors?: ReadonlyArray<RegistryMirror | string>;
+  /** Told as large blob uploads go (e.g. a progress line for `attach`). */
+  onUploadProgress?: (event: UploadProgress) => void;
   /** Told before each retry (e.g. to say so on stderr rather than wait in silence). */
   onRetry?: (event: RetryEvent) => void;
   /** Told after each HTTP exchange, credentials redacted (debug tracing). */
@@ -72,6 +74,7 @@ export class RegistryClient {
   private readonly indexLocks = new KeyedMutex();
   private readonly referrerConcurrency: number;
   private readonly onWarning: (message: string) => void;
+  private readonly onUploadProgress: ((event: UploadProgress) => void) | undefined;
 
   constructor(options: RegistryClientOptions = {}) {
     this.limits = resolveLimits(options.limits);
@@ -113,6 +116,7 @@ export class RegistryClient {
       ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
     });
     this.onWarning = options.onWarning ?? (() => undefined);
+    this.onUploadProgress = options.onUploadProgress;
   }
 
   /** The repository of `reference` (only its registry and repository are used). */
@@ -125,6 +129,7 @@ export class RegistryClient {
       capabilities: this.capabilities,
       indexLocks: this.indexLocks,
       onWarning: this.onWarning,
+      ...(this.onUploadProgress === undefined ? {} : { onUploadProgress: this.onUploadProgress }),
     });
   }
 

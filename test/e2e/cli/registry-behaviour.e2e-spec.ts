@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCliEnvironment } from '../../../apps/cli/src/support/config';
 import { startHttpServer, type TestHttpServer } from '../../support/http-server';
+import { startRegistry } from '../../support/registry';
 import { notaryGate } from './cli-harness';
+import { pushImage } from './images';
 
 let work: string;
 let hung: Server;
@@ -79,3 +81,23 @@ it('--debug traces each request and response on stderr, credentials redacted', a
   expect(run.stderr).not.toContain(SECRET);
   expect(run.stderr).not.toContain(Buffer.from(`ci:${SECRET}`).toString('base64'));
 });
+
+it('attach of a large file says how far the upload is, and the registry gets every byte (its digest checks)', async () => {
+  const registry = await startRegistry();
+  try {
+    await pushImage(registry.host, 'big/app', 'v1');
+    const file = join(work, 'big-sbom.json');
+    writeFileSync(file, JSON.stringify({ bomFormat: 'CycloneDX', padding: 'x'.repeat(3 * 1024 * 1024) }));
+    const run = await notaryGate(['attach', `${registry.host}/big/app:v1`, '--artifact-type', 'sbom/cyclone-dx', file, '--insecure-registry', registry.host]);
+    expect(run.status).toBe(0);
+    const progress = run.stderr.trimEnd().split('\n');
+    expect(progress[0]).toMatch(/^Uploading sha256:[0-9a-f]{12}…: 0% \(0\.\d MiB of 3\.0 MiB\)$/);
+    expect(progress[progress.length - 1]).toMatch(/^Uploading sha256:[0-9a-f]{12}…: 100% \(3\.0 MiB of 3\.0 MiB\)$/);
+    expect(progress.length).toBeGreaterThanOrEqual(10);
+    // A small file goes up in one piece, silently.
+    writeFileSync(join(work, 'small.json'), '{}');
+    expect(await notaryGate(['attach', `${registry.host}/big/app:v1`, '--artifact-type', 'x/small', join(work, 'small.json'), '--insecure-registry', registry.host])).toMatchObject({ status: 0, stderr: '' });
+  } finally {
+    await registry.stop();
+  }
+}, 60_000);

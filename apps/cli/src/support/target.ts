@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LAYOUT_PREFIX, type ExchangeEvent, loadDockerConfig, openRepository, parseAnyReference, parseRegistryMirrors, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
+import { LAYOUT_PREFIX, type ExchangeEvent, type UploadProgress, loadDockerConfig, openRepository, parseAnyReference, parseRegistryMirrors, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
 import type { CliContext } from './context';
 import { credentialSources } from './credential-sources';
 import { parseDuration } from './duration';
@@ -109,6 +109,17 @@ export async function registryClientOptions(flags: RegistryFlags, context: CliCo
     ...(withCredentials ? { credentials } : {}),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     onWarning: (message) => void context.stderr.write(`Warning: ${message}\n`),
+    // Large uploads (attach of an SBOM, a scan) say how far they are, every tenth.
+    onUploadProgress: (() => {
+      const shown = new Map<string, number>();
+      const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+      return (event: UploadProgress) => {
+        const tenth = Math.floor((event.sent / event.total) * 10);
+        if (tenth <= (shown.get(event.digest) ?? -1)) return;
+        shown.set(event.digest, tenth);
+        context.stderr.write(`Uploading ${event.digest.slice(0, 19)}…: ${tenth * 10}% (${mib(event.sent)} of ${mib(event.total)})\n`);
+      };
+    })(),
     // A slow or failing registry is said at once, not after a minute of silence.
     onRetry: (event) => {
       const what = event.reason.startsWith(event.action) ? event.reason : `${event.action}: ${event.reason}`;

@@ -4,6 +4,7 @@
  * redirects (never carrying credentials to another origin), and bounded
  * retries with backoff on 429 / 502 / 503 / 504 and network errors.
  */
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Authenticator, repositoryScope, type AuthTarget } from '../auth/authenticator';
 import { parseChallenges, selectChallenge } from '../auth/challenge';
@@ -239,7 +240,8 @@ export class RegistryTransport {
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
         headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
+        // Chunks are read afresh for every send (a retry starts over).
+        ...(request.body === undefined ? {} : { body: Buffer.isBuffer(request.body) ? request.body : Readable.from(request.body, { objectMode: false }) }),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
         // undici closes the connection after every HEAD (for servers that send a body anyway);
