@@ -6,6 +6,7 @@
  */
 import type { OciErrorCode } from '@notary-gate/oci';
 import type { NotaryErrorCode } from '@notary-gate/notary';
+import { credentialSourceOf } from './credential-sources';
 import { CommandFailed, ExitStatus, UsageError } from './errors';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the libraries are loaded by the command that threw, not at start-up */
@@ -44,6 +45,11 @@ export function describeError(error: unknown): ErrorReport {
   const coded = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
   if (coded && isOciError(error)) {
     if (error.inconclusive) return { status: ExitStatus.inconclusive, message: `registry unavailable: ${error.message}` };
+    // Refused credentials decide nothing about the artifact: could not decide (3), naming the credentials tried.
+    if (error.code === 'ERR_UNAUTHORIZED' || error.code === 'ERR_DENIED') {
+      const source = error.registry === undefined ? undefined : credentialSourceOf(error.registry);
+      return { status: ExitStatus.inconclusive, message: `${error.message} (credentials: ${source ?? 'none: anonymous'})` };
+    }
     if (error.code === 'ERR_INSECURE_REFUSED' && error.registry !== undefined) {
       return { status: ExitStatus.usage, message: `${error.message} (to allow it, pass --insecure-registry ${error.registry})` };
     }
