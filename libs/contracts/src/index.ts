@@ -15,3 +15,4 @@ export type {
   VerifyReply,
   VerifyRequest,
 } from './jobs';
+export { TierKeys, TierKeyError, TierKeyErrorCodes, TIER_KEY_MIN_BYTES, type SealClaims } from './tier-key';

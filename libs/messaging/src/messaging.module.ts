@@ -6,12 +6,13 @@
  * `natsWorkerOptions`).
  */
 import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { Subjects, type Subject } from '@notary-gate/contracts';
+import { Subjects, type Subject, type TierKeys } from '@notary-gate/contracts';
 import { InProcessJobsPort } from './in-process-jobs-port';
 import type { JobHandlers } from './job-handlers';
 import { MessagingHealth } from './messaging-health';
 import { NatsJobsPort } from './nats-jobs-port';
 import { NatsLink } from './nats-link';
+import type { NatsSecurity } from './nats-security';
 import { JOB_CONTROLLERS } from './rpc/job-controllers';
 import { checkSubjectPrefix, handlerName } from './subject-names';
 import { JOB_HANDLERS, JOBS_PORT } from './tokens';
@@ -25,6 +26,16 @@ export interface MessagingModuleOptions {
   connectionName?: string;
   /** Pause between NATS reconnect attempts; default 1000 ms. */
   reconnectTimeWaitMs?: number;
+  /** NATS: the tier key sealing every job and reply (required with `natsUrl`). */
+  tierKeys?: TierKeys;
+  /** NATS: TLS and authentication files. */
+  security?: NatsSecurity;
+  /** NATS: client ping interval (ms). */
+  pingIntervalMs?: number;
+  /** NATS: silence after which the replica holding a job is taken for dead and the job re-sent once (ms). */
+  progressTimeoutMs?: number;
+  /** CLUSTER_NAME carried (sealed) in every job. */
+  cluster?: string;
   /** In-process mode: the worker functions. */
   handlers?: JobHandlers;
   /** In-process mode: modules of which one exports `JOB_HANDLERS` (instead of `handlers`). */
@@ -84,6 +95,8 @@ export class MessagingModule {
 
 function natsProviders(options: MessagingModuleOptions): Provider[] {
   const subjectPrefix = checkSubjectPrefix(options.subjectPrefix);
+  const tierKeys = options.tierKeys;
+  if (tierKeys === undefined) throw new TypeError('MessagingModule.forRoot: tierKeys are required with natsUrl: jobs on NATS travel sealed');
   return [
     {
       provide: NatsLink,
@@ -92,9 +105,21 @@ function natsProviders(options: MessagingModuleOptions): Provider[] {
           url: options.natsUrl as string,
           name: options.connectionName,
           reconnectTimeWaitMs: options.reconnectTimeWaitMs,
+          ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+          ...(options.security ? { security: options.security } : {}),
         }),
     },
-    { provide: JOBS_PORT, useFactory: (link: NatsLink) => new NatsJobsPort(link, { subjectPrefix }), inject: [NatsLink] },
+    {
+      provide: JOBS_PORT,
+      useFactory: (link: NatsLink) =>
+        new NatsJobsPort(link, {
+          subjectPrefix,
+          tierKeys,
+          ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+          ...(options.progressTimeoutMs !== undefined ? { progressTimeoutMs: options.progressTimeoutMs } : {}),
+        }),
+      inject: [NatsLink],
+    },
     { provide: MessagingHealth, useFactory: (link: NatsLink): MessagingHealth => ({ isConnected: () => link.isConnected() }), inject: [NatsLink] },
   ];
 }

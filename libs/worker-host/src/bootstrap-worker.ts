@@ -8,7 +8,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { natsWorkerOptions, type JobsNatsServer } from '@notary-gate/messaging';
-import { HealthService, JsonLogger, ServiceMetrics, startOpsServer, type OpsServer } from '@notary-gate/service';
+import { HealthService, JsonLogger, ServiceMetrics, natsSecurityOf, requireTierKeys, startOpsServer, type OpsServer } from '@notary-gate/service';
 import type { WorkerConfig } from './worker-config';
 import { WorkerHostModule } from './worker-host.module';
 import { WORKER_ROLES, type WorkerRole } from './worker-roles';
@@ -42,6 +42,9 @@ export async function bootstrapWorker(role: WorkerRole, config: WorkerConfig, op
   const metrics = options.metrics ?? new ServiceMetrics({ service: spec.service });
   const health = new HealthService(spec.service);
   const transport = natsWorkerOptions(config.natsUrl, options.queue ?? spec.queue, {
+    tierKeys: requireTierKeys(config)!,
+    security: natsSecurityOf(config),
+    pingIntervalMs: config.natsPingIntervalMs,
     ...(config.subjectPrefix !== undefined ? { subjectPrefix: config.subjectPrefix } : {}),
     name: spec.service,
     drainTimeoutMs: config.drainTimeoutMs,

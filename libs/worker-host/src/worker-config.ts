@@ -3,7 +3,7 @@
  * lifetimes of libs/service, with NATS_URL required — a worker without NATS
  * has nobody to serve — and how long a stopping worker waits for its jobs.
  */
-import { cacheVariables, commonVariables, env, loadConfig, mergeSchemas, type ConfigOf, type Environment } from '@notary-gate/service';
+import { ConfigError, cacheVariables, commonVariables, env, loadConfig, mergeSchemas, tierKeyProblem, type ConfigOf, type ConfigProblem, type Environment } from '@notary-gate/service';
 
 export const workerVariables = {
   ...mergeSchemas(commonVariables, cacheVariables),
@@ -23,7 +23,22 @@ export type WorkerConfig = ConfigOf<typeof workerVariables>;
 
 /** Validates a worker's environment; every bad variable is listed in one `ConfigError`. */
 export function loadWorkerConfig(source: Environment): WorkerConfig {
-  return loadConfig(workerVariables, source);
+  const problems: ConfigProblem[] = [];
+  let config: WorkerConfig | undefined;
+  try {
+    config = loadConfig(workerVariables, source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  // A worker takes its jobs from NATS: it refuses to start without the key that seals them.
+  const set = (name: string): string | undefined => ((source[name] ?? '').trim() === '' ? undefined : 'set');
+  if (!problems.some((problem) => problem.variable === 'TIER_KEY_FILE')) {
+    const missing = tierKeyProblem({ tierKeyFile: set('TIER_KEY_FILE'), natsUrl: set('NATS_URL') ?? 'required', redisUrl: set('REDIS_URL') });
+    if (missing) problems.push(missing);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config!;
 }
 
 /**
@@ -33,6 +48,7 @@ export function loadWorkerConfig(source: Environment): WorkerConfig {
 export type WorkerJobsConfig = Pick<
   WorkerConfig,
   | 'redisUrl'
+  | 'tierKeyFile'
   | 'cacheKeyPrefix'
   | 'memoryCacheBytes'
   | 'tagTtlMs'

@@ -12,7 +12,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { CACHE_STORE, CacheModule, type CacheErrorHandler, type CacheModuleOptions, type ManagedCacheStore } from '@notary-gate/cache';
 import { JOB_HANDLERS, type JobContext, type JobHandlers } from '@notary-gate/messaging';
-import { JsonLogger, ServiceMetrics, instrumentJobHandlers, runWithRequestContext } from '@notary-gate/service';
+import { JsonLogger, ServiceMetrics, instrumentJobHandlers, requireTierKeys, runWithRequestContext } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { serviceRegistryAccess, type ServiceRegistryAccess } from './registry-options';
 import type { WorkerJobsConfig } from './worker-config';
@@ -48,6 +48,8 @@ class WorkersLifecycle implements OnModuleDestroy {
 export class WorkerJobsModule {
   static forRoot(options: WorkerJobsModuleOptions): DynamicModule {
     const { config } = options;
+    // Refused at once (ConfigError) when Redis is shared without a tier key; memory may do without.
+    const tierKeys = requireTierKeys({ tierKeyFile: config.tierKeyFile, natsUrl: undefined, redisUrl: config.redisUrl });
     return {
       module: WorkerJobsModule,
       imports: [
@@ -60,6 +62,8 @@ export class WorkerJobsModule {
             metrics: metrics.cacheMetrics(),
             // The store swallows outages (no cache, never a failed job); say so in the logs, not once per command.
             onError: throttledCacheErrors(logger),
+            ...(tierKeys ? { tierKeys } : {}),
+            onRejected: (key: string, why: string) => logger.warn(`cache value refused and evicted: ${why}`, { context: 'Cache', key }),
           }),
         }),
       ],

@@ -95,7 +95,10 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
         // A negative verdict lives as long as a referrer list: a signature may be added any time.
         return { value: reply, ttlMs: Math.min(verdictTtlMs, ttlMs, reply.verified ? verdictTtlMs : access.lifetimes.referrersTtlMs) };
       });
-      return cached!;
+      // Re-checked on use: a verdict is about the digest asked for, or it is not used (evicted, verified afresh).
+      if (cached !== null && cached.digest === reference.digest && (!cached.verified || typeof cached.signatureDigest === 'string')) return cached;
+      await cache.delete(key);
+      return (await verify()).reply;
     });
 }
 

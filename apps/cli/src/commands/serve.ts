@@ -15,9 +15,24 @@
  */
 import type { Command } from 'commander';
 import { MessagingModule } from '@notary-gate/messaging';
-import { ConfigError, HealthService, JsonLogger, ServiceMetrics, cacheVariables, commonVariables, env, loadConfig, mergeSchemas, processEnvironment, type ConfigProblem, type Environment } from '@notary-gate/service';
+import {
+  ConfigError,
+  HealthService,
+  JsonLogger,
+  ServiceMetrics,
+  cacheVariables,
+  commonVariables,
+  env,
+  loadConfig,
+  mergeSchemas,
+  natsClientOptions,
+  processEnvironment,
+  requireTierKeys,
+  type ConfigProblem,
+  type Environment,
+} from '@notary-gate/service';
 import { WORKER_ROLES, WorkerJobsModule, bootstrapWorker, loadWorkerConfig, untilShutdown, type WorkerHost } from '@notary-gate/worker-host';
-import { bootstrapGateway, loadGatewayConfig, type GatewayConfig, type GatewayHandle } from '../../../gateway/src';
+import { bootstrapGateway, loadGatewayConfig, type GatewayHandle } from '../../../gateway/src';
 import type { CliContext, OutputStream } from '../support/context';
 import { UsageError } from '../support/errors';
 import { collect } from '../support/key-value';
@@ -97,6 +112,8 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
 
   if (role === 'all') {
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));
+    // A shared Redis is untrusted: the embedded mode then needs the tier key to authenticate cache values.
+    configs(() => requireTierKeys({ tierKeyFile: jobsConfig.tierKeyFile, natsUrl: undefined, redisUrl: jobsConfig.redisUrl }));
     const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, write });
     // One metrics registry for the process; verifications are counted once, by the workers' side.
     const metrics = new ServiceMetrics({ service: 'embedded' });
@@ -113,8 +130,9 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
 
   if (role === 'gateway') {
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
+    const [messaging] = configs(() => natsClientOptions(config, 'notary-gate-gateway'));
     const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, write });
-    const gateway = await bootstrapGateway(config, { logger, messaging: natsMessaging(config) });
+    const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging) });
     return handle(role, logger, gateway, []);
   }
 
@@ -167,14 +185,6 @@ function configs<A, B = never>(first: () => A, second?: () => B): [A, B] {
     throw new UsageError(error.message, { cause: error });
   }
   return [a as A, b as B];
-}
-
-function natsMessaging(config: GatewayConfig) {
-  return MessagingModule.forRoot({
-    natsUrl: config.natsUrl,
-    ...(config.subjectPrefix !== undefined ? { subjectPrefix: config.subjectPrefix } : {}),
-    connectionName: 'notary-gate-gateway',
-  });
 }
 
 function handle(role: ServeRole, logger: JsonLogger, gateway: GatewayHandle | undefined, workers: WorkerHost[]): ServeHandle {

@@ -3,7 +3,21 @@
  * to run"): the transport, the cache, logs, the ops port, registry access.
  * Apps merge these with their own (`mergeSchemas`).
  */
+import { readFileSync } from 'node:fs';
+import { TierKeys, TierKeyError } from '@notary-gate/contracts';
 import { env, type ConfigOf } from './schema';
+
+/** Checks a tier key file's content at boot (the reason, never the key). */
+function tierKeyProblem(path: string): string | undefined {
+  try {
+    TierKeys.parse(readFileSync(path, 'utf8'), path);
+    return undefined;
+  } catch (error) {
+    return error instanceof TierKeyError ? error.message : `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+}
+
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 
 const HOST_PORT = /^[^\s/:]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
@@ -20,6 +34,28 @@ export const commonVariables = {
   subjectPrefix: env.string('NATS_SUBJECT_PREFIX', {
     doc: 'Namespace prepended to every NATS subject (`<prefix>.notary.v1.verify`); the gateway and the workers must agree.',
     pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+  }),
+  tierKeyFile: env.file('TIER_KEY_FILE', {
+    doc: 'The tier key shared by the gateways and workers of one tier: one base64 key of at least 32 bytes per line (`head -c32 /dev/urandom | base64`); the first seals jobs, replies and cache values, all are accepted (rotation: add the new key second, roll out, move it first, roll out, remove the old one). Required with NATS_URL or REDIS_URL; the embedded mode with neither needs none.',
+    secret: true,
+    validate: tierKeyProblem,
+  }),
+  clusterName: env.string('CLUSTER_NAME', {
+    doc: 'Name of the cluster a gateway admits for (lower-case DNS label characters): carried sealed in its jobs, and in logs and metrics. Gateways of several clusters sharing one tier give distinct names.',
+    pattern: CLUSTER_NAME,
+  }),
+  natsTlsCaFile: env.file('NATS_TLS_CA_FILE', { doc: "PEM CA bundle the NATS server's certificate must chain to (TLS is then required; `tls://` URLs require it too)." }),
+  natsTlsCertFile: env.file('NATS_TLS_CERT_FILE', { doc: 'PEM client certificate for NATS mutual TLS (with NATS_TLS_KEY_FILE).' }),
+  natsTlsKeyFile: env.file('NATS_TLS_KEY_FILE', { doc: 'PEM private key of NATS_TLS_CERT_FILE.', secret: true }),
+  natsUser: env.string('NATS_USER', { doc: 'NATS user name (with NATS_PASSWORD_FILE). `nats://user:password@host` and `nats://token@host` in NATS_URL work too.' }),
+  natsPasswordFile: env.file('NATS_PASSWORD_FILE', { doc: 'File holding the password of NATS_USER.', secret: true }),
+  natsTokenFile: env.file('NATS_TOKEN_FILE', { doc: 'File holding a NATS authentication token.', secret: true }),
+  natsNkeySeedFile: env.file('NATS_NKEY_SEED_FILE', { doc: 'File holding a NATS NKey user seed (`SU…`).', secret: true }),
+  natsCredsFile: env.file('NATS_CREDS_FILE', { doc: 'NATS `.creds` file (user JWT and NKey seed, as `nsc` writes it).', secret: true }),
+  natsPingIntervalMs: env.duration('NATS_PING_INTERVAL', {
+    doc: 'How often the NATS client pings the server; two unanswered pings drop the connection (a frozen server is noticed within about three intervals).',
+    default: 2_000,
+    min: 100,
   }),
   redisUrl: env.url('REDIS_URL', {
     doc: 'Redis for the shared cache. Unset: an in-memory cache per process. An outage degrades to no cache.',
