@@ -27,7 +27,7 @@ export interface CacheModuleOptions {
   metrics?: CacheMetrics;
   onError?: CacheErrorHandler;
   /** Redis tuning (timeouts, lock TTL, wait bound). */
-  redis?: Pick<RedisCacheStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs' | 'lockTtlMs' | 'maxWaitMs' | 'maxPollIntervalMs'>;
+  redis?: Pick<RedisCacheStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs' | 'lockTtlMs' | 'maxWaitMs' | 'maxPollIntervalMs' | 'tls' | 'username' | 'password' | 'sentinels' | 'cluster'>;
   /** How long boot waits for the first Redis connection before starting without cache. Default 2000 ms. */
   readyTimeoutMs?: number;
   /**

@@ -30,4 +30,6 @@ export const Headers = {
   cluster: 'notary-cluster',
   /** On an empty message to the reply inbox: "I hold this job and am working on it" (sent at once, then periodically). */
   progress: 'notary-progress',
+  /** On an empty request: "is any worker serving this subject?" — answered at once, empty, no job run. */
+  probe: 'notary-probe',
 } as const;

@@ -116,3 +116,33 @@ describe('@JobHandler on Nest NATS transport', () => {
     }
   });
 });
+
+const never = (): Promise<never> => Promise.reject(new Error('a probe runs no job'));
+
+describe('MessagingHealth over NATS (the gateway /readyz)', () => {
+  it('names each subject no worker serves, and is ok once a worker serves them all', async () => {
+    const names = isolation();
+    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix, tierKeys: TIER_KEYS }));
+    try {
+      const health = app.get(MessagingHealth);
+      const before = await health.check!();
+      expect(before.ok).toBe(false);
+      expect(before.detail).toBe(
+        [
+          `no discovery worker serving ${names.subjectPrefix}.notary.v1.discover`,
+          `no signature-verifier worker serving ${names.subjectPrefix}.notary.v1.verify`,
+          `no attestation-evaluator worker serving ${names.subjectPrefix}.notary.v1.evaluate`,
+        ].join('; '),
+      );
+      const worker = await startWorker({ ...names, subjects: [Subjects.discover, Subjects.verify, Subjects.evaluate], handlers: { discover: never, verify: never, evaluate: never } });
+      try {
+        await new Promise((r) => setTimeout(r, 2_100)); // past the probe's reuse window
+        expect(await health.check!()).toEqual({ ok: true, detail: 'connected; a worker serves every job subject' });
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -61,7 +61,7 @@ export async function bootstrapWorker(role: WorkerRole, config: WorkerConfig, op
   let ops: OpsServer | undefined;
   try {
     await app.listen();
-    ops = await startOpsServer({ port: config.opsPort, host: config.opsHost, health, metrics });
+    ops = await startOpsServer({ port: config.opsPort ?? spec.opsPort, host: config.opsHost, health, metrics });
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;

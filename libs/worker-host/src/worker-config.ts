@@ -12,6 +12,11 @@ export const workerVariables = {
     protocols: ['nats:', 'tls:', 'ws:', 'wss:'],
     required: true,
   }),
+  opsPort: env.int('OPS_PORT', {
+    doc: 'HTTP port serving /healthz, /readyz and /metrics (plain HTTP, for probes and Prometheus); 0 picks a free port. Default per role, so all run on one host: gateway 9090, discovery 9091, signature-verifier 9092, attestation-evaluator 9093. `serve` flag `--ops-port`.',
+    min: 0,
+    max: 65535,
+  }),
   drainTimeoutMs: env.duration('WORKER_DRAIN_TIMEOUT', {
     doc: 'On SIGTERM a worker stops taking jobs and waits this long (never past their deadlines) for the jobs it holds to be answered.',
     default: 10_000,
@@ -49,6 +54,14 @@ export type WorkerJobsConfig = Pick<
   WorkerConfig,
   | 'redisUrl'
   | 'tierKeyFile'
+  | 'redisTlsCaFile'
+  | 'redisTlsCertFile'
+  | 'redisTlsKeyFile'
+  | 'redisUsername'
+  | 'redisPasswordFile'
+  | 'redisSentinels'
+  | 'redisSentinelName'
+  | 'redisCluster'
   | 'cacheKeyPrefix'
   | 'memoryCacheBytes'
   | 'tagTtlMs'

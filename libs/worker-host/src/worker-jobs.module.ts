@@ -12,7 +12,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { CACHE_STORE, CacheModule, type CacheErrorHandler, type CacheModuleOptions, type ManagedCacheStore } from '@notary-gate/cache';
 import { JOB_HANDLERS, type JobContext, type JobHandlers } from '@notary-gate/messaging';
-import { JsonLogger, ServiceMetrics, instrumentJobHandlers, requireTierKeys, runWithRequestContext } from '@notary-gate/service';
+import { JsonLogger, ServiceMetrics, instrumentJobHandlers, redisConnectionOf, requireTierKeys, runWithRequestContext } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { serviceRegistryAccess, type ServiceRegistryAccess } from './registry-options';
 import type { WorkerJobsConfig } from './worker-config';
@@ -50,13 +50,14 @@ export class WorkerJobsModule {
     const { config } = options;
     // Refused at once (ConfigError) when Redis is shared without a tier key; memory may do without.
     const tierKeys = requireTierKeys({ tierKeyFile: config.tierKeyFile, natsUrl: undefined, redisUrl: config.redisUrl });
+    const redis = config.redisUrl !== undefined ? redisConnectionOf(config) : {};
     return {
       module: WorkerJobsModule,
       imports: [
         CacheModule.forRootAsync({
           inject: [ServiceMetrics, JsonLogger],
           useFactory: (metrics: ServiceMetrics, logger: JsonLogger): CacheModuleOptions => ({
-            ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+            ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl, redis } : {}),
             ...(config.cacheKeyPrefix !== undefined ? { keyPrefix: config.cacheKeyPrefix } : {}),
             maxMemoryBytes: config.memoryCacheBytes,
             metrics: metrics.cacheMetrics(),

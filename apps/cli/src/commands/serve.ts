@@ -59,6 +59,9 @@ export interface ServeFlags {
   dockerConfig?: string;
   natsUrl?: string;
   redisUrl?: string;
+  opsPort?: string;
+  tierKey?: string;
+  clusterName?: string;
 }
 
 /** Flag → the environment variable it sets. */
@@ -72,6 +75,9 @@ const FLAG_VARIABLES = {
   dockerConfig: 'DOCKER_CONFIG_FILE',
   natsUrl: 'NATS_URL',
   redisUrl: 'REDIS_URL',
+  opsPort: 'OPS_PORT',
+  tierKey: 'TIER_KEY_FILE',
+  clusterName: 'CLUSTER_NAME',
 } as const satisfies Partial<Record<keyof ServeFlags, string>>;
 
 export function registerServeCommand(program: Command, context: CliContext): void {
@@ -88,6 +94,9 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--docker-config <file>', 'docker config.json with registry credentials (DOCKER_CONFIG_FILE; default $DOCKER_CONFIG/config.json)')
     .option('--nats-url <url>', 'NATS server(s): distributed mode (NATS_URL)')
     .option('--redis-url <url>', 'Redis for the shared cache (REDIS_URL; default in-memory)')
+    .option('--ops-port <n>', 'plain-HTTP port of /healthz, /readyz, /metrics (OPS_PORT; default 9090 gateway/embedded, 9091 discovery, 9092 verifier, 9093 evaluator)')
+    .option('--tier-key <file>', 'tier key file sealing jobs, replies and cache values; required with NATS or Redis (TIER_KEY_FILE)')
+    .option('--cluster-name <name>', 'name of the cluster this gateway admits for, carried in its jobs (CLUSTER_NAME)')
     .action(async (flags: ServeFlags) => {
       const running = await startServe(flags, processEnvironment(), context.stdout);
       await untilShutdown(running, running.logger);
@@ -123,6 +132,7 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
       health: new HealthService('embedded'),
       countVerifications: false,
       messaging: MessagingModule.forRoot({ imports: [WorkerJobsModule.forRoot({ config: jobsConfig })] }),
+      opsServer: true,
     });
     logger.info('notary-gate serve: embedded mode (in-process transport)', { url: gateway.url, cache: jobsConfig.redisUrl ? 'redis' : 'memory' });
     return handle(role, logger, gateway, []);
@@ -132,7 +142,7 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
     const [messaging] = configs(() => natsClientOptions(config, 'notary-gate-gateway'));
     const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, write });
-    const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging) });
+    const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging), opsServer: true });
     return handle(role, logger, gateway, []);
   }
 

@@ -217,6 +217,11 @@ export class JobsNatsServer extends ServerNats {
       void onMessage(error, message);
       return;
     }
+    if (message.headers?.get(Headers.probe)) {
+      // A readiness probe of a gateway: this replica serves the subject; nothing to open or run.
+      if (message.reply) message.respond(new Uint8Array(0));
+      return;
+    }
     const opened = this.unseal(message);
     if (opened === undefined) return;
     message = opened;

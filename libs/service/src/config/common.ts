@@ -3,19 +3,7 @@
  * to run"): the transport, the cache, logs, the ops port, registry access.
  * Apps merge these with their own (`mergeSchemas`).
  */
-import { readFileSync } from 'node:fs';
-import { TierKeys, TierKeyError } from '@notary-gate/contracts';
 import { env, type ConfigOf } from './schema';
-
-/** Checks a tier key file's content at boot (the reason, never the key). */
-function tierKeyProblem(path: string): string | undefined {
-  try {
-    TierKeys.parse(readFileSync(path, 'utf8'), path);
-    return undefined;
-  } catch (error) {
-    return error instanceof TierKeyError ? error.message : `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-  }
-}
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 
@@ -38,7 +26,6 @@ export const commonVariables = {
   tierKeyFile: env.file('TIER_KEY_FILE', {
     doc: 'The tier key shared by the gateways and workers of one tier: one base64 key of at least 32 bytes per line (`head -c32 /dev/urandom | base64`); the first seals jobs, replies and cache values, all are accepted (rotation: add the new key second, roll out, move it first, roll out, remove the old one). Required with NATS_URL or REDIS_URL; the embedded mode with neither needs none.',
     secret: true,
-    validate: tierKeyProblem,
   }),
   clusterName: env.string('CLUSTER_NAME', {
     doc: 'Name of the cluster a gateway admits for (lower-case DNS label characters): carried sealed in its jobs, and in logs and metrics. Gateways of several clusters sharing one tier give distinct names.',
@@ -62,6 +49,18 @@ export const commonVariables = {
     protocols: ['redis:', 'rediss:'],
     secret: true,
   }),
+  redisTlsCaFile: env.file('REDIS_TLS_CA_FILE', { doc: "PEM CA bundle the Redis server's certificate must chain to (TLS is then used; `rediss://` URLs use TLS with the system CAs otherwise)." }),
+  redisTlsCertFile: env.file('REDIS_TLS_CERT_FILE', { doc: 'PEM client certificate for Redis TLS (with REDIS_TLS_KEY_FILE).' }),
+  redisTlsKeyFile: env.file('REDIS_TLS_KEY_FILE', { doc: 'PEM private key of REDIS_TLS_CERT_FILE.', secret: true }),
+  redisUsername: env.string('REDIS_USERNAME', { doc: 'Redis ACL user (with REDIS_PASSWORD_FILE); `redis://user:password@host` in REDIS_URL works too.' }),
+  redisPasswordFile: env.file('REDIS_PASSWORD_FILE', { doc: 'File holding the Redis password (of REDIS_USERNAME, or of the default user).', secret: true }),
+  redisSentinels: env.list('REDIS_SENTINELS', {
+    doc: 'Redis Sentinel: the sentinels (`host:port`, comma-separated), with REDIS_SENTINEL_NAME; REDIS_URL then only gives the scheme, credentials and database.',
+    default: [],
+    item: (value) => (HOST_PORT.test(value) ? undefined : 'is not host[:port]'),
+  }),
+  redisSentinelName: env.string('REDIS_SENTINEL_NAME', { doc: 'Name of the master the sentinels monitor (REDIS_SENTINELS).' }),
+  redisCluster: env.bool('REDIS_CLUSTER', { doc: 'Redis Cluster: REDIS_URL lists seed nodes, comma-separated.', default: false }),
   logLevel: env.enum('LOG_LEVEL', { doc: 'Lowest level written to the JSON logs on stdout.', values: LOG_LEVELS, default: 'info' }),
   opsPort: env.int('OPS_PORT', {
     doc: 'HTTP port serving /healthz, /readyz and /metrics (plain HTTP, for probes and Prometheus). 0 picks a free port.',

@@ -6,16 +6,22 @@
  * untrusted); the embedded mode with neither needs none.
  */
 import { readFileSync } from 'node:fs';
-import { TierKeys } from '@notary-gate/contracts';
+import { TierKeyError, TierKeys } from '@notary-gate/contracts';
 import type { MessagingModuleOptions, NatsSecurity } from '@notary-gate/messaging';
 import type { CommonConfig } from './common';
 import { ConfigError } from './schema';
 
 type TierConfig = Pick<CommonConfig, 'tierKeyFile' | 'natsUrl' | 'redisUrl'>;
 
-/** The tier keys of TIER_KEY_FILE, or undefined when unset. The file was checked by the schema. */
+/** The tier keys of TIER_KEY_FILE, or undefined when unset; a file that holds no valid key is a ConfigError naming TIER_KEY_FILE (never the key). */
 export function tierKeysOf(config: Pick<CommonConfig, 'tierKeyFile'>): TierKeys | undefined {
-  return config.tierKeyFile === undefined ? undefined : TierKeys.parse(readFileSync(config.tierKeyFile, 'utf8'), config.tierKeyFile);
+  if (config.tierKeyFile === undefined) return undefined;
+  try {
+    return TierKeys.parse(readFileSync(config.tierKeyFile, 'utf8'), config.tierKeyFile);
+  } catch (error) {
+    const message = error instanceof TierKeyError ? error.message : `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    throw new ConfigError([{ variable: 'TIER_KEY_FILE', message }]);
+  }
 }
 
 /** The problem of a configuration that shares NATS or Redis without a tier key, or undefined. */
@@ -37,7 +43,9 @@ export function requireTierKeys(config: TierConfig): TierKeys | undefined {
 }
 
 /** The NATS TLS and authentication files of the configuration. */
-export function natsSecurityOf(config: CommonConfig): NatsSecurity {
+export function natsSecurityOf(
+  config: Pick<CommonConfig, 'natsTlsCaFile' | 'natsTlsCertFile' | 'natsTlsKeyFile' | 'natsUser' | 'natsPasswordFile' | 'natsTokenFile' | 'natsNkeySeedFile' | 'natsCredsFile'>,
+): NatsSecurity {
   const security: NatsSecurity = {};
   const set = <K extends keyof NatsSecurity>(key: K, value: NatsSecurity[K] | undefined): void => {
     if (value !== undefined) security[key] = value;
@@ -72,5 +80,45 @@ export function natsClientOptions(config: CommonConfig, connectionName: string):
     security: natsSecurityOf(config),
     pingIntervalMs: config.natsPingIntervalMs,
     ...(config.clusterName !== undefined ? { cluster: config.clusterName } : {}),
+  };
+}
+
+/** The RedisCacheStore connection options (TLS, ACL user, Sentinel, Cluster) of the configuration; files are read here. */
+export function redisConnectionOf(
+  config: Pick<CommonConfig, 'redisTlsCaFile' | 'redisTlsCertFile' | 'redisTlsKeyFile' | 'redisUsername' | 'redisPasswordFile' | 'redisSentinels' | 'redisSentinelName' | 'redisCluster'>,
+): {
+  tls?: { ca?: string; cert?: string; key?: string };
+  username?: string;
+  password?: string;
+  sentinels?: { hosts: string[]; name: string };
+  cluster?: boolean;
+} {
+  const read = (path: string | undefined, setting: string): string | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError([{ variable: setting, message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    }
+  };
+  const problems = [
+    ...((config.redisTlsCertFile === undefined) !== (config.redisTlsKeyFile === undefined) ? [{ variable: 'REDIS_TLS_KEY_FILE', message: 'REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE are given together' }] : []),
+    ...(config.redisSentinels.length > 0 && config.redisSentinelName === undefined ? [{ variable: 'REDIS_SENTINEL_NAME', message: 'is required with REDIS_SENTINELS' }] : []),
+    ...(config.redisSentinels.length > 0 && config.redisCluster ? [{ variable: 'REDIS_CLUSTER', message: 'Sentinel and Cluster exclude each other' }] : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const tls = config.redisTlsCaFile !== undefined || config.redisTlsCertFile !== undefined
+    ? {
+        ...(config.redisTlsCaFile !== undefined ? { ca: read(config.redisTlsCaFile, 'REDIS_TLS_CA_FILE')! } : {}),
+        ...(config.redisTlsCertFile !== undefined ? { cert: read(config.redisTlsCertFile, 'REDIS_TLS_CERT_FILE')! } : {}),
+        ...(config.redisTlsKeyFile !== undefined ? { key: read(config.redisTlsKeyFile, 'REDIS_TLS_KEY_FILE')! } : {}),
+      }
+    : undefined;
+  return {
+    ...(tls ? { tls } : {}),
+    ...(config.redisUsername !== undefined ? { username: config.redisUsername } : {}),
+    ...(config.redisPasswordFile !== undefined ? { password: read(config.redisPasswordFile, 'REDIS_PASSWORD_FILE')! } : {}),
+    ...(config.redisSentinels.length > 0 ? { sentinels: { hosts: config.redisSentinels, name: config.redisSentinelName! } } : {}),
+    ...(config.redisCluster ? { cluster: true } : {}),
   };
 }
