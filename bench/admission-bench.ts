@@ -381,7 +381,7 @@ function printReport(rows: Row[], coalescing: { requests: number; summary: LoadS
   const warm = find('embedded', 'warm', 16);
   const cold = find('embedded', 'cold', 1);
   console.log('');
-  console.log('anchors (../shared/reference/anchors.md §2; their figures come from other machines and registries):');
+  console.log('anchors (published figures of peers; they come from other machines and registries):');
   console.log(
     `- cached: Ratify's published p95 verify is 8–29 ms per external-data call (AKS, ≤10k pods); anchor ≤30 ms p95 webhook-side.` +
       (warm ? ` Here: embedded warm c=16 p95 ${ms(warm.summary.p95)} ms at the HTTPS client.` : ''),

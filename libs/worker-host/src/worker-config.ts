@@ -70,6 +70,7 @@ export type WorkerJobsConfig = Pick<
   | 'verdictTtlMs'
   | 'revocationCheck'
   | 'insecureRegistries'
+  | 'registryMirrors'
   | 'dockerConfig'
   | 'dockerConfigFile'
   | 'registryTimeoutMs'
