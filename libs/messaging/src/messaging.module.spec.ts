@@ -52,8 +52,21 @@ describe('MessagingModule.forRoot', () => {
     }
   });
 
-  it('fails at boot with the URL when NATS is unreachable', async () => {
-    await expect(context(MessagingModule.forRoot({ natsUrl: 'nats://127.0.0.1:1', tierKeys: TIER_KEYS }))).rejects.toThrow(/^cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /);
+  it('starts with NATS unreachable: unready with the cause (no credentials shown), jobs refused at once, retrying', async () => {
+    const app = await context(MessagingModule.forRoot({ natsUrl: 'nats://gateway:s3cret@127.0.0.1:1', tierKeys: TIER_KEYS }));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const health = await app.get(MessagingHealth).check!();
+      expect(health).toEqual({ ok: false, detail: 'cannot connect to NATS at nats://127.0.0.1:1: connection refused' });
+      const started = Date.now();
+      await expect(app.get<JobsPort>(JOBS_PORT).verify({ artifact: 'r/a@sha256:x', trustAnchorsPem: '', maxSignatureAttempts: 1 }, within(5_000))).rejects.toMatchObject({
+        code: 'TIER_UNAVAILABLE',
+        message: expect.stringContaining('cannot connect to NATS at nats://127.0.0.1:1: connection refused'),
+      });
+      expect(Date.now() - started).toBeLessThan(100);
+    } finally {
+      await app.close();
+    }
   });
 
   it('without natsUrl: JOBS_PORT runs the handlers in-process, always ready', async () => {

@@ -37,6 +37,8 @@ export interface MessagingModuleOptions {
   progressTimeoutMs?: number;
   /** CLUSTER_NAME carried (sealed) in every job. */
   cluster?: string;
+  /** NATS: reply inbox prefix (e.g. `_INBOX_<cluster>`, for per-cluster NATS permissions). */
+  inboxPrefix?: string;
   /** In-process mode: the worker functions. */
   handlers?: JobHandlers;
   /** In-process mode: modules of which one exports `JOB_HANDLERS` (instead of `handlers`). */
@@ -101,14 +103,19 @@ function natsProviders(options: MessagingModuleOptions): Provider[] {
   return [
     {
       provide: NatsLink,
-      useFactory: () =>
-        NatsLink.connect({
+      useFactory: async () => {
+        const link = NatsLink.start({
           url: options.natsUrl as string,
           name: options.connectionName,
           reconnectTimeWaitMs: options.reconnectTimeWaitMs,
           ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
           ...(options.security ? { security: options.security } : {}),
-        }),
+          ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
+        });
+        // Boot waits for the first attempt only: with NATS down the service starts unready and keeps trying.
+        await link.settled();
+        return link;
+      },
     },
     {
       provide: JOBS_PORT,

@@ -47,7 +47,7 @@ import { decodeReply, encodeHeaders, encodeRequest } from './wire';
 /** How often a worker beats while it holds a job (ms). */
 export const WORKER_PROGRESS_INTERVAL_MS = 500;
 /** Default silence after which the replica holding a job is taken for dead (ms). */
-export const DEFAULT_PROGRESS_TIMEOUT_MS = 1_500;
+export const DEFAULT_PROGRESS_TIMEOUT_MS = 2_000;
 
 export interface NatsJobsPortOptions {
   /** The tier key: jobs are sealed with it, replies must open with it. */
@@ -56,7 +56,7 @@ export interface NatsJobsPortOptions {
   subjectPrefix?: string;
   /** CLUSTER_NAME of this gateway, carried (sealed) in every job. */
   cluster?: string;
-  /** Silence (no progress beat) after which an attempt is abandoned; default 1500 ms. */
+  /** Silence (no progress beat) after which an attempt is abandoned; default 2000 ms. */
   progressTimeoutMs?: number;
 }
 
@@ -137,7 +137,7 @@ export class NatsJobsPort implements JobsPort {
         clearTimeout(timers.silence);
         timers.silence = setTimeout(() => finish(() => reject(new Silence())), this.progressTimeoutMs);
       };
-      const inbox = createInbox();
+      const inbox = createInbox(this.link.inboxPrefix);
       const subscription = connection.subscribe(inbox, {
         callback: (error: NatsError | null, message: Msg) => {
           if (error) return finish(() => reject(new JobFailure(JobErrorCodes.internal, `${target}: ${error.message}`)));

@@ -12,6 +12,7 @@ import type { JobHandlers } from './job-handlers';
 import { MessagingModule } from './messaging.module';
 import { NatsJobsPort } from './nats-jobs-port';
 import { NatsLink } from './nats-link';
+import type { NatsSecurity } from './nats-security';
 import { natsWorkerOptions, type JobsNatsServer } from './rpc/jobs-nats-server';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -40,9 +41,11 @@ export async function startWorker(options: {
   drainTimeoutMs?: number;
   tierKeys?: TierKeys;
   url?: string;
+  security?: NatsSecurity;
 }): Promise<Worker> {
   const transport = natsWorkerOptions(options.url ?? NATS_URL, options.queue, {
     tierKeys: options.tierKeys ?? TIER_KEYS,
+    ...(options.security ? { security: options.security } : {}),
     subjectPrefix: options.subjectPrefix,
     drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
     reconnectTimeWaitMs: 100,

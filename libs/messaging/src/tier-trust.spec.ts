@@ -3,7 +3,7 @@
  * tier key, answering `{"verified":true}` on the verify subject, gets no
  * verdict accepted, and reading the evaluate subject it sees no pod env
  * value; and the tier fails fast: a replica that dies or freezes with jobs
- * in flight costs them one silence (about 1.5 s), not the deadline, and a
+ * in flight costs them one silence (about 2 s), not the deadline, and a
  * dropped link rejects pending jobs at once.
  */
 import { randomBytes } from 'node:crypto';

@@ -18,7 +18,7 @@ import { headers as natsHeaders, JSONCodec, type Msg, type NatsConnection, type 
 import { toJobError } from '../failures';
 import { WORKER_PROGRESS_INTERVAL_MS } from '../nats-jobs-port';
 import { RECONNECT_DEFAULTS } from '../nats-link';
-import { natsConnectOptions, redactUrl, type NatsSecurity } from '../nats-security';
+import { describeNatsError, natsConnectOptions, redactUrl, type NatsSecurity } from '../nats-security';
 import { JobSealer, type JobBinding } from '../sealing';
 import { checkSubjectPrefix, wireSubject } from '../subject-names';
 import { decodeHeaders } from '../wire';
@@ -146,15 +146,22 @@ export class JobsNatsServer extends ServerNats {
   }
 
   override async close(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
     const subscriptions = this.subscriptionsByUs.splice(0);
-    await Promise.allSettled(subscriptions.map((s) => s.drain()));
+    // With NATS down a drain or a flush waits for a reconnect that may never come: a stopping
+    // worker must exit within its grace period, so each wait is bounded and skipped when disconnected.
+    const connected = this.isConnected();
+    if (connected) await within(this.drainTimeoutMs, Promise.allSettled(subscriptions.map((s) => s.drain())));
     if (!(await this.inFlight.idle(this.drainTimeoutMs))) {
       this.logger.warn(`stopping with ${this.inFlight.size} job(s) unanswered (deadline passed or drain timeout)`);
     }
-    try {
-      await this.unwrap<NatsConnection>().flush();
-    } catch {
-      // never connected, or already closed: no reply left to flush
+    if (connected && this.isConnected()) {
+      try {
+        await within(1_000, this.unwrap<NatsConnection>().flush());
+      } catch {
+        // never connected, or already closed: no reply left to flush
+      }
     }
     await super.close();
   }
@@ -205,12 +212,45 @@ export class JobsNatsServer extends ServerNats {
     return timer;
   }
 
-  /** The last connection problem, for logs and /readyz (no secret). */
+  /** The connection state and the last problem, for /readyz (no secret). */
   describeStatus(): string {
-    return this.isConnected() ? `connected to ${this.url}` : `not connected to ${this.url}${this.lastError ? `: ${this.lastError}` : ''}`;
+    return this.isConnected() ? `connected to ${this.url}` : (this.lastError ?? `not connected to ${this.url}`);
   }
 
   private lastError: string | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  /**
+   * The first connection, retried with backoff (0.5 s doubling to 30 s) while
+   * NATS is unreachable or refuses the credentials or certificates: one log
+   * line per attempt naming the server and the cause, and the cause in
+   * /readyz, instead of a failed start. Stopping ends the wait.
+   */
+  override async createNatsClient(): Promise<NatsConnection> {
+    let delay = 500;
+    for (;;) {
+      try {
+        const connection = (await super.createNatsClient()) as NatsConnection;
+        if (this.lastError !== undefined) this.logger.log(`connected to NATS at ${this.url}`);
+        this.lastError = undefined;
+        return connection;
+      } catch (error) {
+        this.lastError = `cannot connect to NATS at ${this.url}: ${describeNatsError(error)}`;
+        if (this.stopping) throw new Error(this.lastError);
+        this.logger.warn(`${this.lastError} (retrying in ${delay} ms)`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (this.stopping) throw new Error(this.lastError);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
 
   private track(error: NatsError | null, message: Msg, onMessage: MessageCallback): void {
     if (error !== null || message === undefined) {
@@ -241,6 +281,13 @@ export class JobsNatsServer extends ServerNats {
       },
     );
   }
+}
+
+/** Waits for `promise` at most `ms`. */
+async function within(ms: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** The job's deadline header (epoch ms), `Infinity` when absent or unreadable. */

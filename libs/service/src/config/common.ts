@@ -45,6 +45,11 @@ export const commonVariables = {
     default: 2_000,
     min: 100,
   }),
+  jobProgressTimeoutMs: env.duration('JOB_PROGRESS_TIMEOUT', {
+    doc: 'Gateway: a worker holding a job says so every 500 ms; after this long without a word the replica is taken for dead (or frozen, or NATS is) and the job is sent once more, to another replica — so a lost replica costs an admission this much, not the whole deadline.',
+    default: 2_000,
+    min: 600,
+  }),
   redisUrl: env.url('REDIS_URL', {
     doc: 'Redis for the shared cache. Unset: an in-memory cache per process. An outage degrades to no cache.',
     protocols: ['redis:', 'rediss:'],

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TierKeyError, TierKeys } from '@notary-gate/contracts';
-import type { MessagingModuleOptions, NatsSecurity } from '@notary-gate/messaging';
+import { natsConnectOptions, NatsSecurityError, type MessagingModuleOptions, type NatsSecurity } from '@notary-gate/messaging';
 import type { CommonConfig } from './common';
 import { ConfigError } from './schema';
 
@@ -72,14 +72,17 @@ export function natsClientOptions(config: CommonConfig, connectionName: string):
     ...[tierKeyProblem(config)].filter((problem) => problem !== undefined),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
+  const security = checkedNatsSecurity(config);
   return {
     natsUrl: config.natsUrl,
     ...(config.subjectPrefix !== undefined ? { subjectPrefix: config.subjectPrefix } : {}),
     connectionName: config.clusterName ? `${connectionName}/${config.clusterName}` : connectionName,
     tierKeys: tierKeysOf(config)!,
-    security: natsSecurityOf(config),
+    security,
     pingIntervalMs: config.natsPingIntervalMs,
-    ...(config.clusterName !== undefined ? { cluster: config.clusterName } : {}),
+    progressTimeoutMs: config.jobProgressTimeoutMs,
+    // Replies come back under `_INBOX_<cluster>.>`: NATS permissions can then keep a cluster's gateway from reading another's (deploy/tier).
+    ...(config.clusterName !== undefined ? { cluster: config.clusterName, inboxPrefix: `_INBOX_${config.clusterName}` } : {}),
   };
 }
 
@@ -121,4 +124,16 @@ export function redisConnectionOf(
     ...(config.redisSentinels.length > 0 ? { sentinels: { hosts: config.redisSentinels, name: config.redisSentinelName! } } : {}),
     ...(config.redisCluster ? { cluster: true } : {}),
   };
+}
+
+/** The NATS security files, read once to check them: an unusable one is a ConfigError (naming the setting, never the secret). */
+export function checkedNatsSecurity(config: Parameters<typeof natsSecurityOf>[0] & Pick<CommonConfig, 'natsUrl'>): NatsSecurity {
+  const security = natsSecurityOf(config);
+  try {
+    natsConnectOptions(config.natsUrl ?? 'nats://127.0.0.1:4222', security);
+  } catch (error) {
+    if (error instanceof NatsSecurityError) throw new ConfigError([{ variable: /^[A-Z_]+/.exec(error.message)?.[0] ?? 'NATS_URL', message: error.message }]);
+    throw error;
+  }
+  return security;
 }
