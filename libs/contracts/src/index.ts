@@ -12,6 +12,8 @@ export type {
   JobMap,
   JobOptions,
   JobsPort,
+  RegistryCredentialEntry,
+  RegistryCredentials,
   VerifyReply,
   VerifyRequest,
 } from './jobs';

@@ -84,6 +84,7 @@ export class WorkerJobsModule {
               lifetimes: { tagTtlMs: config.tagTtlMs, referrersTtlMs: config.referrersTtlMs, contentTtlMs: config.contentTtlMs },
               verdictTtlMs: config.verdictTtlMs,
               revocation: config.revocationCheck,
+              ...(tierKeys ? { tierKeys } : {}),
             }),
         },
         {
@@ -108,11 +109,11 @@ export function jobHandlersOf(workers: Pick<Workers, 'discover' | 'verify' | 'ev
         const started = Date.now();
         try {
           const reply = await run(request);
-          logger.debug('job done', { context: 'Jobs', subject: context.subject, traceId: context.traceId, durationMs: Date.now() - started });
+          logger.debug('job done', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
           return reply;
         } catch (error) {
           // The RPC filter logs the failure with its code; this line keeps the timing.
-          logger.debug('job failed', { context: 'Jobs', subject: context.subject, traceId: context.traceId, durationMs: Date.now() - started });
+          logger.debug('job failed', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
           throw error;
         }
       });
@@ -121,6 +122,11 @@ export function jobHandlersOf(workers: Pick<Workers, 'discover' | 'verify' | 'ev
     verify: traced((request) => workers.verify(request)),
     evaluate: traced((request) => workers.evaluate(request)),
   };
+}
+
+/** The sending gateway's CLUSTER_NAME as a log field, when it has one. */
+function clusterOf(context: JobContext): { cluster?: string } {
+  return context.cluster ? { cluster: context.cluster } : {};
 }
 
 /** How often an ongoing cache outage is logged (per operation); the error metric counts every one. */

@@ -42,6 +42,8 @@ export class CachingRepository implements OciRepository {
     private readonly path: string,
     private readonly store: CacheStore,
     private readonly lifetimes: CacheLifetimes = DEFAULT_LIFETIMES,
+    /** Keyed hash of the credential identity this repository reads with; scopes tag and referrer keys. */
+    private readonly scope?: string,
   ) {
     this.kind = inner.kind;
     this.name = inner.name;
@@ -51,7 +53,7 @@ export class CachingRepository implements OciRepository {
     // A digest's descriptor never changes (content-addressed); a tag's does (short-lived).
     const [key, ttl] = isDigest(tagOrDigest)
       ? [descriptorKey(tagOrDigest), this.lifetimes.contentTtlMs]
-      : [tagKey(this.registry, this.path, tagOrDigest), this.lifetimes.tagTtlMs];
+      : [tagKey(this.registry, this.path, tagOrDigest, this.scope), this.lifetimes.tagTtlMs];
     const descriptor = await fillJson<CachedDescriptor>(this.store, key, ttl, async () => {
       const resolved = plain(await this.inner.resolve(tagOrDigest));
       // A tag's answer also tells what its digest resolves to (content-addressed): verifying it next needs no second HEAD.
@@ -104,7 +106,7 @@ export class CachingRepository implements OciRepository {
   }
 
   async referrers(subjectDigest: string, options: ReferrersOptions = {}): Promise<Descriptor[]> {
-    const key = referrersKey(this.registry, this.path, subjectDigest, options.artifactType);
+    const key = referrersKey(this.registry, this.path, subjectDigest, options.artifactType, this.scope);
     const list = () =>
       fillJson<CachedDescriptor[]>(this.store, key, this.lifetimes.referrersTtlMs, async () => {
         const listing = await this.inner.fetchReferrers(subjectDigest, options);

@@ -51,7 +51,7 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
   const revocationChecker = revocation.mode === 'online' ? revocation.checker : offlineRevocationChecker;
   return (request) =>
     asJob(async () => {
-      const { repository, reference } = access.open(request.artifact);
+      const { repository, reference } = access.open(request.artifact, request.registryCredentials);
       if (!reference.digest) throw new JobFailure(JobErrorCodes.badRequest, `artifact ${request.artifact} must be a digest reference`);
       let anchors: Certificate[];
       try {
