@@ -93,11 +93,12 @@ export interface ServeHandle {
 export async function startServe(flags: ServeFlags, environment: Environment, stdout: OutputStream): Promise<ServeHandle> {
   const variables = { ...environment, ...flagVariables(flags) };
   const role = roleOf(variables);
-  const write = (line: string): void => void stdout.write(`${line}\n`);
+  // To the process's own stdout, logs go through JsonLogger's asynchronous destination; another sink (tests) gets each line.
+  const output = stdout === process.stdout ? {} : { write: (line: string): void => void stdout.write(`${line}\n`) };
 
   if (role === 'all') {
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));
-    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, write });
+    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, ...output });
     // One metrics registry for the process; verifications are counted once, by the workers' side.
     const metrics = new ServiceMetrics({ service: 'embedded' });
     const gateway = await bootstrapGateway(config, {
@@ -113,13 +114,13 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
 
   if (role === 'gateway') {
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
-    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, write });
+    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, ...output });
     const gateway = await bootstrapGateway(config, { logger, messaging: natsMessaging(config) });
     return handle(role, logger, gateway, []);
   }
 
   const [config] = configs(() => loadWorkerConfig(variables));
-  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, write }) });
+  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, ...output }) });
   return handle(role, worker.logger, undefined, [worker]);
 }
 
