@@ -5,6 +5,7 @@ export { MessagingHealth } from './messaging-health';
 export type { JobContext, JobHandlers, JobHandlerName, TracedJobOptions } from './job-handlers';
 export { NatsJobsPort, type NatsJobsPortOptions } from './nats-jobs-port';
 export { InProcessJobsPort } from './in-process-jobs-port';
+export { NearCacheJobsPort, type NearCacheOptions, type NearCacheStats } from './near-cache-jobs-port';
 export { NatsLink, type NatsLinkOptions } from './nats-link';
 export { wireSubject, workerName } from './subject-names';
 export { toJobError, toJobFailure } from './failures';
