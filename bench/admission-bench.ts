@@ -24,6 +24,7 @@
  *
  * Options:
  *   --quick                  shorter runs
+ *   --warm-only              only the warm runs (no cold runs, no burst), e.g. with --profile
  *   --scenarios a,b,...      a subset (default bare,embedded,distributed; bare is always run)
  *   --profile [dir]          write a CPU profile of each server over its warm window (<dir>/admission-<scenario>.cpuprofile)
  * Environment: NATS_URL (default nats://127.0.0.1:4222), REDIS_URL (default redis://127.0.0.1:6379).
@@ -31,7 +32,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
@@ -46,7 +47,7 @@ import { configMapsFromYaml, podRequest } from './support/admission';
 import { pushSignedImages } from './support/bench-images';
 import { childProfiler, ownProfiler, type Profiler } from './support/cpu-profile';
 import { formatTable, runFor, runLoad, summarize, type LoadSummary } from './support/load';
-import { sampleResident } from './support/process-stats';
+import { cpuMs, sampleResident } from './support/process-stats';
 import { freePort, startRegistry, type LocalRegistry } from './support/registry';
 import { ReviewPool } from './support/review-pool';
 import { buildSeedImages, type SeedImages } from './support/seed-images';
@@ -60,10 +61,14 @@ const DEFAULT_SCENARIOS: Scenario[] = ['bare', 'embedded', 'distributed'];
 type Cache = 'cold' | 'warm';
 
 const QUICK = process.argv.includes('--quick');
+/** Only the warm runs (profiling): no cold runs, no burst. */
+const WARM_ONLY = process.argv.includes('--warm-only');
 /** Warm runs: this many keep-alive connections, closed loop, for this long after an untimed warm-up of the same shape. */
 const WARM_CONNECTIONS = 20;
 const WARM_MS = QUICK ? 3_000 : 8_000;
 const WARMUP_MS = QUICK ? 1_500 : 3_000;
+/** Warm runs are taken in this many rounds, the scenarios taking turns. */
+const ROUNDS = 4;
 /** Cold runs: admissions per concurrency (each a distinct signed image, built before measuring). */
 const COLD_COUNT: Record<number, number> = QUICK ? { 1: 20, 16: 48 } : { 1: 50, 16: 160 };
 const BURST = 200;
@@ -100,6 +105,8 @@ interface Row {
   registryRequestsPerAdmission: number;
   /** Peak RSS of the server process over the run (bytes). */
   rssBytes: number | undefined;
+  /** CPU time the server process used per admission over the run (ms), whatever else the machine was running. */
+  cpuMsPerAdmission: number | undefined;
 }
 
 interface World {
@@ -188,30 +195,76 @@ async function measureCold(world: World, target: Target, scenario: Scenario, con
   const images = world.tags[scenario].cold[concurrency]!.map(world.image);
   world.registry.clearRequests();
   const rss = target.process ? sampleResident(target.process.pid) : undefined;
+  const cpu = cpuMeter(target);
   const result = await runLoad(images.length, concurrency, (index) => target.admit(images[index]!, `${scenario}-cold-${concurrency}-${index}`));
   const rssBytes = rss?.stop();
+  const cpuMsPerAdmission = cpu(result.count);
   const requests = await settledRequestCount(world.registry);
-  return report({ scenario, cache: 'cold', summary: summarize(result), registryRequestsPerAdmission: requests / images.length, rssBytes });
+  return report({ scenario, cache: 'cold', summary: summarize(result), registryRequestsPerAdmission: requests / images.length, rssBytes, cpuMsPerAdmission });
 }
 
-async function measureWarm(world: World, target: Target, scenario: Scenario): Promise<Row> {
-  const image = world.image(world.tags[scenario].warm);
+/**
+ * The warm runs of every scenario, side by side: each target primed, then ROUNDS rounds in which every
+ * scenario runs WARM_MS / ROUNDS in turn (the order rotating), so that whatever else the machine runs
+ * weighs on all of them alike; each scenario's figures are over all its rounds.
+ */
+async function measureWarm(world: World, targets: [Scenario, Target][]): Promise<Row[]> {
+  const imageOf = (scenario: Scenario) => world.image(world.tags[scenario].warm);
   // Fill the caches and open the connections (untimed), inside the 1 min tag/referrer lifetime of the run.
-  await runFor(WARMUP_MS, WARM_CONNECTIONS, (index) => target.admit(image, `prime-${scenario}-${index}`));
-  world.registry.clearRequests();
-  const profiler = PROFILE_DIR && scenario !== 'bare' ? await profilerFor(target) : undefined;
-  await profiler?.start();
-  const rss = target.process ? sampleResident(target.process.pid) : undefined;
-  const result = await runFor(WARM_MS, WARM_CONNECTIONS, (index) => target.admit(image, `${scenario}-warm-${index}`));
-  const rssBytes = rss?.stop();
-  if (profiler) {
+  for (const [scenario, target] of targets) await runFor(WARMUP_MS, WARM_CONNECTIONS, (index) => target.admit(imageOf(scenario), `prime-${scenario}-${index}`));
+  const profilers = new Map<Scenario, Profiler>();
+  if (PROFILE_DIR) for (const [scenario, target] of targets) if (scenario !== 'bare') { const profiler = await profilerFor(target); if (profiler) profilers.set(scenario, profiler); }
+  const totals = new Map<Scenario, { latenciesMs: number[]; wallMs: number; failures: number; firstFailure: string | undefined; cpuMs: number | undefined; rssBytes: number | undefined; requests: number }>();
+  for (const [scenario] of targets) totals.set(scenario, { latenciesMs: [], wallMs: 0, failures: 0, firstFailure: undefined, cpuMs: 0, rssBytes: undefined, requests: 0 });
+  for (const profiler of profilers.values()) await profiler.start();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let turn = 0; turn < targets.length; turn++) {
+      const [scenario, target] = targets[(turn + round) % targets.length]!;
+      const total = totals.get(scenario)!;
+      world.registry.clearRequests();
+      const rss = target.process ? sampleResident(target.process.pid) : undefined;
+      const cpu = cpuMeter(target);
+      const result = await runFor(WARM_MS / ROUNDS, WARM_CONNECTIONS, (index) => target.admit(imageOf(scenario), `${scenario}-warm-${round}-${index}`));
+      const peak = rss?.stop();
+      const used = cpu(1);
+      total.latenciesMs.push(...result.latenciesMs);
+      total.wallMs += result.wallMs;
+      total.failures += result.failures;
+      total.firstFailure ??= result.firstFailure;
+      total.cpuMs = total.cpuMs === undefined || used === undefined ? undefined : total.cpuMs + used;
+      if (peak !== undefined) total.rssBytes = Math.max(total.rssBytes ?? 0, peak);
+      total.requests += await settledRequestCount(world.registry);
+    }
+  }
+  for (const [scenario, profiler] of profilers) {
     const file = join(PROFILE_DIR!, `admission-${scenario}.cpuprofile`);
     await profiler.stop(file);
     await profiler.close();
-    console.log(`  CPU profile of the warm window: ${file}`);
+    console.log(`  CPU profile of ${scenario}'s warm rounds: ${file}`);
   }
-  const requests = await settledRequestCount(world.registry);
-  return report({ scenario, cache: 'warm', summary: summarize(result), registryRequestsPerAdmission: requests / result.count, rssBytes });
+  return targets.map(([scenario, target]) => {
+    const total = totals.get(scenario)!;
+    const count = total.latenciesMs.length;
+    const summary = summarize({ count, concurrency: WARM_CONNECTIONS, wallMs: total.wallMs, latenciesMs: total.latenciesMs, failures: total.failures, firstFailure: total.firstFailure });
+    return report({
+      scenario,
+      cache: 'warm',
+      summary,
+      registryRequestsPerAdmission: total.requests / count,
+      rssBytes: total.rssBytes,
+      cpuMsPerAdmission: target.process && total.cpuMs !== undefined ? total.cpuMs / count : undefined,
+    });
+  });
+}
+
+/** Starts counting the server's CPU time; the returned function gives ms per admission for `count` admissions. */
+function cpuMeter(target: Target): (count: number) => number | undefined {
+  const pid = target.process?.pid;
+  const start = pid === undefined ? undefined : cpuMs(pid);
+  return (count) => {
+    const end = pid === undefined ? undefined : cpuMs(pid);
+    return start === undefined || end === undefined || count === 0 ? undefined : (end - start) / count;
+  };
 }
 
 async function profilerFor(target: Target): Promise<Profiler | undefined> {
@@ -219,12 +272,11 @@ async function profilerFor(target: Target): Promise<Profiler | undefined> {
   return target.process.inspectPort === undefined ? undefined : childProfiler(target.process.inspectPort);
 }
 
-async function runScenario(world: World, scenario: Scenario, target: Target): Promise<Row[]> {
-  // Untimed: a few cold admissions (JIT of the registry path).
+/** The cold runs of a scenario (after a few untimed cold admissions: JIT of the registry path). */
+async function runCold(world: World, scenario: Scenario, target: Target): Promise<Row[]> {
   for (const [index, tag] of world.tags[scenario].jit.entries()) await target.admit(world.image(tag), `jit-${scenario}-${index}`);
   const rows: Row[] = [];
   for (const concurrency of COLD_PLAN[scenario]) rows.push(await measureCold(world, target, scenario, concurrency));
-  rows.push(await measureWarm(world, target, scenario));
   return rows;
 }
 
@@ -450,7 +502,7 @@ function printReport(rows: Row[], coalescing: { requests: number; summary: LoadS
   console.log('');
   console.log(
     formatTable(
-      ['scenario', 'cache', 'c', 'N', 'adm/s', 'of bare', 'p50 ms', 'p99 ms', 'max ms', 'RSS MiB', 'reg req/adm', 'failed'],
+      ['scenario', 'cache', 'c', 'N', 'adm/s', 'of bare', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/adm', 'RSS MiB', 'reg req/adm', 'failed'],
       rows.map((row) => [
         row.scenario,
         row.cache,
@@ -461,6 +513,7 @@ function printReport(rows: Row[], coalescing: { requests: number; summary: LoadS
         ms(row.summary.p50),
         ms(row.summary.p99),
         ms(row.summary.max),
+        row.cpuMsPerAdmission === undefined ? '' : row.cpuMsPerAdmission.toFixed(3),
         row.rssBytes === undefined ? '' : (row.rssBytes / MiB).toFixed(0),
         row.registryRequestsPerAdmission.toFixed(2),
         String(row.summary.failures),
@@ -518,7 +571,10 @@ async function main(): Promise<void> {
     `notary-gate admission benchmark${QUICK ? ' (--quick)' : ''}${PROFILE_DIR ? ' (--profile: servers run with an inspector attached)' : ''}: ` +
       `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
   );
-  console.log(`warm: ${WARM_CONNECTIONS} keep-alive HTTPS connections, closed loop, ${WARM_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up`);
+  console.log(
+    `warm: ${WARM_CONNECTIONS} keep-alive HTTPS connections, closed loop, ${WARM_MS / 1000} s per scenario in ${ROUNDS} rounds taking turns, after ${WARMUP_MS / 1000} s of warm-up; ` +
+      `load average at the start: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`,
+  );
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const world = await buildWorld(scenarios);
   // This run's own NATS subjects and Redis keys: nothing shared with another deployment on the same servers.
@@ -526,6 +582,7 @@ async function main(): Promise<void> {
   const names = { subjectPrefix: id, keyPrefix: `${id}:` };
   const rows: Row[] = [];
   let coalescing: { requests: number; summary: LoadSummary } | undefined;
+  const targets: [Scenario, Target][] = [];
   try {
     for (const scenario of scenarios) {
       console.log(`${scenario}:`);
@@ -539,15 +596,18 @@ async function main(): Promise<void> {
               : scenario === 'attestation'
                 ? await embeddedTarget(world, scenario, 'check-image-sbom-license.yaml')
                 : await distributedTarget(world, names);
-      try {
-        rows.push(...(await runScenario(world, scenario, target)));
-        if (scenario === 'distributed') coalescing = await burst(world, target);
-      } finally {
-        await target.close();
-      }
+      targets.push([scenario, target]);
+      if (!WARM_ONLY) rows.push(...(await runCold(world, scenario, target)));
     }
+    console.log(`warm, ${ROUNDS} rounds:`);
+    rows.push(...(await measureWarm(world, targets)));
+    const distributed = targets.find(([scenario]) => scenario === 'distributed');
+    if (distributed && !WARM_ONLY) coalescing = await burst(world, distributed[1]);
+    const load = loadavg();
+    console.log(`load average of the machine at the end: ${load.map((value) => value.toFixed(2)).join(', ')} (${cpus().length} CPUs)`);
     printReport(rows, coalescing);
   } finally {
+    for (const [, target] of targets) await target.close().catch((error: Error) => console.error(`closing a target: ${error.message}`));
     if (scenarios.includes('distributed')) await deleteKeys(names.keyPrefix).catch((error: Error) => console.error(`could not delete the bench's Redis keys (${names.keyPrefix}*): ${error.message}`));
     await world.registry.stop();
     rmSync(world.work, { recursive: true, force: true });

@@ -32,3 +32,15 @@ export function sampleResident(pid: number, intervalMs = 100): { stop(): number 
     },
   };
 }
+
+/** CPU time (user + system) `pid` has used so far, in ms, from `/proc/<pid>/stat` (clock ticks of 10 ms); undefined if unreadable. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

@@ -91,29 +91,39 @@ describe('NearCacheJobsPort', () => {
     await port.discover({ ...discoverJob, credentials: 'cluster-b' } as DiscoverRequest, within(1_000));
     await port.discover(discoverJob, within(1_000));
     expect(calls).toEqual({ discover: 3, verify: 4, evaluate: 0 });
+    // Values that would run together if concatenated, or a string spelling another type's value: still other entries.
+    await port.verify({ ...verifyJob, artifact: `${verifyJob.artifact}\n14:trustAnchorsPem`, trustAnchorsPem: '' }, within(1_000));
+    await port.verify({ ...verifyJob, maxSignatureAttempts: '10' as unknown as number }, within(1_000));
+    expect(calls.verify).toBe(6);
   });
 
   it('lets identical jobs in flight share one request, and a failure reaches all of them without being kept', async () => {
     let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     let calls = 0;
     const { handlers } = tier({
       verify: async () => {
         calls++;
-        await new Promise<void>((resolve) => (release = resolve));
-        throw new JobFailure(JobErrorCodes.timeout, 'too slow');
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        started();
+        await gate;
+        throw new JobFailure(JobErrorCodes.registryUnavailable, 'registry.test: 503');
       },
     });
     const { port } = nearCache(handlers);
-    const waiting = Array.from({ length: 5 }, () => rejectionOf(port.verify(verifyJob, within(1_000))));
-    await new Promise((resolve) => setImmediate(resolve));
+    const options = within(30_000);
+    // Admissions milliseconds apart: their deadlines differ by as much, and they still share the job.
+    const waiting = Array.from({ length: 5 }, (_, index) => rejectionOf(port.verify(verifyJob, { ...options, deadline: options.deadline + index * 100 })));
+    await running;
     release();
     const failures = await Promise.all(waiting);
-    expect(failures.map((failure) => (failure as JobFailure).code)).toEqual(Array(5).fill(JobErrorCodes.timeout));
+    expect(failures.map((failure) => (failure as JobFailure).code)).toEqual(Array(5).fill(JobErrorCodes.registryUnavailable));
     expect(calls).toBe(1);
     expect(port.stats()).toMatchObject({ shared: 4, entries: 0 });
   });
 
-  it('does not make a caller with a later deadline wait on a job that would time out first', async () => {
+  it('does not make a caller with a deadline seconds later wait on a job that would time out first', async () => {
     const { calls, handlers } = tier({ verify: async () => new Promise<VerifyReply>((resolve) => setTimeout(() => resolve(verified), 20)) });
     const { port } = nearCache(handlers);
     const early = port.verify(verifyJob, within(500));
@@ -126,10 +136,16 @@ describe('NearCacheJobsPort', () => {
   it('drops everything when the policy set changes, and does not keep an answer asked under the old set', async () => {
     let policies: object[] = [{ name: 'p1' }];
     let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     let slow = false;
     const { calls, handlers } = tier({
       verify: async () => {
-        if (slow) await new Promise<void>((resolve) => (release = resolve));
+        if (slow) {
+          const gate = new Promise<void>((resolve) => (release = resolve));
+          started();
+          await gate;
+        }
         return verified;
       },
     });
@@ -143,8 +159,8 @@ describe('NearCacheJobsPort', () => {
     // Asked under one set, answered after the set changed: delivered, not kept.
     slow = true;
     const other = { ...verifyJob, trustAnchorsPem: 'PEM-C' };
-    const answer = port.verify(other, within(1_000));
-    await new Promise((resolve) => setImmediate(resolve));
+    const answer = port.verify(other, within(30_000));
+    await running;
     policies = [{ name: 'p2' }];
     await port.discover(discoverJob, within(1_000));
     release();

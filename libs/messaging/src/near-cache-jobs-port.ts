@@ -56,9 +56,16 @@ interface Entry {
 
 interface Pending {
   promise: Promise<unknown>;
-  /** The deadline of the job sent; a caller with a later deadline sends its own rather than inherit an earlier timeout. */
+  /** The deadline of the job sent; a caller whose deadline is much later sends its own rather than inherit an earlier timeout. */
   deadline: number;
 }
+
+/**
+ * A caller joins a job in flight whose deadline is at most this much earlier than its own: admissions of
+ * one rollout arrive milliseconds apart with deadlines as far apart, and must share the job (one registry
+ * fetch per burst); one whose deadline is seconds later asks on its own.
+ */
+const JOIN_SLACK_MS = 1_000;
 
 export interface NearCacheStats {
   hits: number;
@@ -92,11 +99,11 @@ export class NearCacheJobsPort implements JobsPort {
   }
 
   discover(request: DiscoverRequest, options: JobOptions): Promise<DiscoverReply> {
-    return this.through(`${Subjects.discover}\n${JSON.stringify(request)}`, options, () => this.port.discover(request, options), () => true);
+    return this.through(jobKey(Subjects.discover, request), options, () => this.port.discover(request, options), () => true);
   }
 
   verify(request: VerifyRequest, options: JobOptions): Promise<VerifyReply> {
-    return this.through(`${Subjects.verify}\n${JSON.stringify(request)}`, options, () => this.port.verify(request, options), (reply) => reply.verified === true);
+    return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), (reply) => reply.verified === true);
   }
 
   /** Evaluations read the whole admission's context: never kept, never shared. */
@@ -126,7 +133,7 @@ export class NearCacheJobsPort implements JobsPort {
       this.entries.delete(key);
     }
     const pending = this.pending.get(key);
-    if (pending !== undefined && pending.deadline >= options.deadline) {
+    if (pending !== undefined && pending.deadline + JOIN_SLACK_MS >= options.deadline) {
       this.counts.shared++;
       return pending.promise as Promise<T>;
     }
@@ -167,6 +174,22 @@ export class NearCacheJobsPort implements JobsPort {
       this.clear();
     }
   }
+}
+
+/**
+ * The key of a job: the subject and every field of the request, each name and value length-prefixed so
+ * that no two different requests share a key whatever their values hold (a PEM's newlines included).
+ * Strings go in raw (cheaper than JSON-escaping a certificate on every admission); other values as JSON.
+ */
+function jobKey(subject: string, request: object): string {
+  let key = subject;
+  for (const name in request) {
+    const value = (request as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
+    key += `\n${name.length}:${name}${text.length}:${text}`;
+  }
+  return key;
 }
 
 function sameElements(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
