@@ -5,7 +5,11 @@
 #   node dist/apps/discovery/src/main.js
 #   node dist/apps/signature-verifier/src/main.js
 #   node dist/apps/attestation-evaluator/src/main.js
-#   node dist/apps/cli/src/main.js serve            (the default: embedded, all four in one process)
+#   node dist/apps/cli/src/main.js serve …          (embedded, all four in one process)
+#   node dist/apps/cli/src/main.js demo             (the offline demo, README)
+# The default command serves the example policies (examples/policies, whose
+# placeholder CA verifies nothing until you put yours): mount your policies and
+# run `serve --policies <dir>` (deploy/kubernetes does).
 
 # ---- build: compile TypeScript (tsc + tsc-alias, `npm run build`) ----
 FROM node:20-bookworm-slim AS build
@@ -27,7 +31,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+COPY examples ./examples
+COPY LICENSE SECURITY.md ./
 # 9443: the gateway's HTTPS webhook; 9090: every role's ops server (/healthz, /readyz, /metrics).
 EXPOSE 9443 9090
 USER node
-CMD ["node", "dist/apps/cli/src/main.js", "serve"]
+CMD ["node", "dist/apps/cli/src/main.js", "serve", "--policies", "examples/policies", "--configmaps", "examples/configmaps"]

@@ -23,9 +23,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachArtifact, buildCertificate, cachedKeyPair, notaryTestName, signArtifact, type IssuedCertificate } from '@notary-gate/notary';
 import { RegistryClient, sha256Digest, MediaTypes, type Descriptor, type OciRepository } from '@notary-gate/oci';
-import { sharedPath } from './shared';
+import { fixturePath } from './fixtures';
 
-export const SEED_POLICY_DIR = sharedPath('seed/policies');
+export const SEED_POLICY_DIR = fixturePath('seed/policies');
 export const SEED_REPOSITORY = 'kyverno/test-verify-image';
 
 export interface SeedImages {

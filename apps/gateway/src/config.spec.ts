@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, renderConfigTable } from '@notary-gate/service';
-import { gatewaySchema, loadGatewayConfig, readsConfigMapsFromCluster } from './config';
+import { exceptionScope, gatewaySchema, hasKubernetesApi, loadGatewayConfig, readsConfigMapsFromCluster } from './config';
 
 const dir = mkdtempSync(join(tmpdir(), 'ng-gw-config-'));
 
@@ -45,16 +45,34 @@ describe('loadGatewayConfig', () => {
 
   it('needs the Kubernetes API for cluster sources, and reads ConfigMaps from it by default in a cluster', () => {
     expect(problemsOf(() => loadGatewayConfig({ KUBERNETES_POLICIES: 'true' }))).toEqual([
-      'KUBERNETES_POLICIES: needs the Kubernetes API (KUBERNETES_SERVICE_HOST is unset: not running in a cluster)',
+      'KUBERNETES_POLICIES: needs the Kubernetes API (neither KUBECONFIG nor KUBERNETES_SERVICE_HOST is set: not running in a cluster)',
     ]);
     const inCluster = loadGatewayConfig({ KUBERNETES_POLICIES: 'true', KUBERNETES_SERVICE_HOST: '10.0.0.1' });
     expect(readsConfigMapsFromCluster(inCluster)).toBe(true);
     expect(readsConfigMapsFromCluster(loadGatewayConfig({ POLICY_DIR: dir, CONFIGMAP_DIR: dir, KUBERNETES_SERVICE_HOST: '10.0.0.1' }))).toBe(false);
   });
 
+  it('reaches the API through KUBECONFIG outside a cluster', () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const config = loadGatewayConfig({ KUBERNETES_POLICIES: 'true', KUBECONFIG: kubeconfig });
+    expect(hasKubernetesApi(config)).toBe(true);
+    expect(readsConfigMapsFromCluster(config)).toBe(true);
+    expect(problemsOf(() => loadGatewayConfig({ POLICY_DIR: dir, KUBECONFIG: join(dir, 'absent') }))[0]).toMatch(/^KUBECONFIG: /);
+  });
+
+  it("keeps PolicyExceptions off unless enabled with a namespace, as Kyverno's flags do", () => {
+    expect(exceptionScope(loadGatewayConfig({ POLICY_DIR: dir }))).toBeNull();
+    expect(exceptionScope(loadGatewayConfig({ POLICY_DIR: dir, EXCEPTION_NAMESPACE: 'kyverno' }))).toBeNull();
+    expect(exceptionScope(loadGatewayConfig({ POLICY_DIR: dir, ENABLE_POLICY_EXCEPTION: 'true' }))).toBeNull();
+    expect(exceptionScope(loadGatewayConfig({ POLICY_DIR: dir, ENABLE_POLICY_EXCEPTION: 'true', EXCEPTION_NAMESPACE: '*' }))).toEqual({ namespace: '*' });
+    expect(exceptionScope(loadGatewayConfig({ POLICY_DIR: dir, ENABLE_POLICY_EXCEPTION: 'true', EXCEPTION_NAMESPACE: 'kyverno' }))).toEqual({ namespace: 'kyverno' });
+    expect(problemsOf(() => loadGatewayConfig({ POLICY_DIR: dir, EXCEPTION_NAMESPACE: 'Not/A/Namespace' }))).toEqual(['EXCEPTION_NAMESPACE: must be `*` or a namespace name (RFC 1123 label)']);
+  });
+
   it('documents every variable it reads', () => {
     const table = renderConfigTable([{ title: 'Gateway', schema: gatewaySchema }]);
-    for (const name of ['PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'POLICY_DIR', 'CONFIGMAP_DIR', 'NATS_URL', 'KUBERNETES_POLICIES', 'SERVICE_DNS_NAMES']) {
+    for (const name of ['PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'POLICY_DIR', 'CONFIGMAP_DIR', 'NATS_URL', 'KUBERNETES_POLICIES', 'SERVICE_DNS_NAMES', 'KUBECONFIG', 'ENABLE_POLICY_EXCEPTION', 'EXCEPTION_NAMESPACE']) {
       expect(table).toContain(`| \`${name}\` |`);
     }
   });

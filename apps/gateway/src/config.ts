@@ -28,13 +28,23 @@ export const gatewayVariables = {
     min: 0,
   }),
   kubernetesConfigMaps: env.bool('KUBERNETES_CONFIGMAPS', {
-    doc: 'Read `context` ConfigMaps from the Kubernetes API (in-cluster service account). Default: on when running in a cluster and CONFIGMAP_DIR is unset.',
+    doc: 'Read `context` ConfigMaps from the Kubernetes API (KUBECONFIG, or the in-cluster service account). Default: on when the API is reachable that way and CONFIGMAP_DIR is unset.',
   }),
-  kubernetesPolicies: env.bool('KUBERNETES_POLICIES', { doc: 'Also load ClusterPolicies and Policies from the Kubernetes API (kyverno.io/v1), polled.', default: false }),
-  kubernetesPollMs: env.duration('KUBERNETES_POLL_INTERVAL', { doc: 'How often policies are re-listed from the Kubernetes API.', default: 30_000, min: 1_000 }),
+  kubernetesPolicies: env.bool('KUBERNETES_POLICIES', { doc: 'Also load ClusterPolicies and Policies from the Kubernetes API (kyverno.io/v1), watched (list + watch).', default: false }),
   configMapCacheTtlMs: env.duration('KUBERNETES_CONFIGMAP_TTL', { doc: 'How long a ConfigMap read from the Kubernetes API is reused.', default: 10_000, min: 0 }),
   kubernetesServiceHost: env.string('KUBERNETES_SERVICE_HOST', { doc: 'Set by Kubernetes in every pod: the API server address.' }),
   kubernetesServicePort: env.int('KUBERNETES_SERVICE_PORT', { doc: 'Set by Kubernetes in every pod: the API server port.', default: 443, min: 1, max: 65535 }),
+  kubeconfig: env.file('KUBECONFIG', {
+    doc: 'A kubeconfig file (its current context) for reaching the Kubernetes API from outside a cluster; takes precedence over the in-cluster service account. Flag `--kubeconfig`.',
+  }),
+  enablePolicyException: env.bool('ENABLE_POLICY_EXCEPTION', {
+    doc: "Apply Kyverno PolicyExceptions (kyverno.io/v2, v2beta1) from the API and the policy directory, as Kyverno's `--enablePolicyException` (default off, as Kyverno). Flag `--enablePolicyException`.",
+    default: false,
+  }),
+  exceptionNamespace: env.string('EXCEPTION_NAMESPACE', {
+    doc: "The namespace PolicyExceptions may live in, as Kyverno's `--exceptionNamespace`: `*` = every namespace; empty = exceptions stay off even when enabled (Kyverno's rule). Flag `--exceptionNamespace`.",
+    default: '',
+  }),
   serviceAccountDir: env.directory('KUBERNETES_SERVICE_ACCOUNT_DIR', {
     doc: 'Directory of the service account `token`, `ca.crt` and `namespace`.',
     default: '/var/run/secrets/kubernetes.io/serviceaccount',
@@ -52,6 +62,9 @@ export const GATEWAY_FLAGS = {
   tlsKey: 'TLS_KEY_FILE',
   policies: 'POLICY_DIR',
   configmaps: 'CONFIGMAP_DIR',
+  kubeconfig: 'KUBECONFIG',
+  enablePolicyException: 'ENABLE_POLICY_EXCEPTION',
+  exceptionNamespace: 'EXCEPTION_NAMESPACE',
 } as const;
 
 export interface GatewayConfigOptions {
@@ -77,17 +90,35 @@ export function loadGatewayConfig(source: Environment, options: GatewayConfigOpt
   if (!set('POLICY_DIR') && (config?.kubernetesPolicies ?? false) === false) {
     problems.push({ variable: 'POLICY_DIR', message: 'is required unless KUBERNETES_POLICIES=true: the gateway needs a source of policies' });
   }
-  if (config?.kubernetesPolicies && !set('KUBERNETES_SERVICE_HOST')) {
-    problems.push({ variable: 'KUBERNETES_POLICIES', message: 'needs the Kubernetes API (KUBERNETES_SERVICE_HOST is unset: not running in a cluster)' });
-  }
-  if (config?.kubernetesConfigMaps === true && !set('KUBERNETES_SERVICE_HOST')) {
-    problems.push({ variable: 'KUBERNETES_CONFIGMAPS', message: 'needs the Kubernetes API (KUBERNETES_SERVICE_HOST is unset: not running in a cluster)' });
+  const api = set('KUBERNETES_SERVICE_HOST') || set('KUBECONFIG');
+  const noApi = 'needs the Kubernetes API (neither KUBECONFIG nor KUBERNETES_SERVICE_HOST is set: not running in a cluster)';
+  if (config?.kubernetesPolicies && !api) problems.push({ variable: 'KUBERNETES_POLICIES', message: noApi });
+  if (config?.kubernetesConfigMaps === true && !api) problems.push({ variable: 'KUBERNETES_CONFIGMAPS', message: noApi });
+  const exceptionNamespace = (source['EXCEPTION_NAMESPACE'] ?? '').trim();
+  if (exceptionNamespace !== '' && exceptionNamespace !== '*' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(exceptionNamespace)) {
+    problems.push({ variable: 'EXCEPTION_NAMESPACE', message: 'must be `*` or a namespace name (RFC 1123 label)' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config!;
 }
 
-/** Whether ConfigMaps come from the cluster: explicit, else in a cluster without a ConfigMap directory. */
+/** Whether ConfigMaps come from the cluster: explicit, else when the API is reachable (in a cluster, or KUBECONFIG) and there is no ConfigMap directory. */
 export function readsConfigMapsFromCluster(config: GatewayConfig): boolean {
-  return config.kubernetesConfigMaps ?? (config.kubernetesServiceHost !== undefined && config.configMapDir === undefined);
+  return config.kubernetesConfigMaps ?? (hasKubernetesApi(config) && config.configMapDir === undefined);
+}
+
+/** Whether the Kubernetes API can be reached: a kubeconfig file, or running in a cluster. */
+export function hasKubernetesApi(config: GatewayConfig): boolean {
+  return config.kubeconfig !== undefined || config.kubernetesServiceHost !== undefined;
+}
+
+/**
+ * Where PolicyExceptions may live: null when exceptions are off. Kyverno
+ * (KV@v1.14.0:cmd/internal/engine.go `NewExceptionSelector`, flag.go) keeps
+ * them off unless `--enablePolicyException` is set AND `--exceptionNamespace`
+ * is non-empty ("the flag --exceptionNamespace cannot be empty" is only logged).
+ */
+export function exceptionScope(config: GatewayConfig): { namespace: '*' | string } | null {
+  if (!config.enablePolicyException || config.exceptionNamespace.trim() === '') return null;
+  return { namespace: config.exceptionNamespace.trim() };
 }

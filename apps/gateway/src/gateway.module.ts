@@ -6,16 +6,22 @@
  * other providers.
  */
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { JobsPort } from '@notary-gate/contracts';
-import type { ConfigMapSource } from '@notary-gate/engine';
+import type { ClusterFacts, ConfigMapSource } from '@notary-gate/engine';
 import { JOBS_PORT, NearCacheJobsPort } from '@notary-gate/messaging';
 import { HealthService, JsonLogger, ServiceMetrics, ServiceModule, instrumentJobsPort } from '@notary-gate/service';
 import { AdmissionController } from './admission/admission.controller';
 import { AdmissionService } from './admission/admission.service';
-import { readsConfigMapsFromCluster, type GatewayConfig } from './config';
+import { exceptionScope, hasKubernetesApi, readsConfigMapsFromCluster, type GatewayConfig } from './config';
 import { DirectoryConfigMapStore, NO_CONFIG_MAPS } from './config-maps/config-map-store';
-import { inClusterApi, type KubernetesApi } from './kubernetes/kubernetes-api';
+import { GATEWAY_CLUSTER_FACTS, KubernetesClusterFacts } from './kubernetes/cluster-facts';
+import { ClusterWatches } from './kubernetes/cluster-watches';
+import { loadKubeConfig } from './kubernetes/kube-config';
 import { KubernetesConfigMaps } from './kubernetes/kubernetes-config-maps';
+import { PolicyEventRecorder } from './kubernetes/policy-events';
+import { ExceptionsInForce } from './policies/policy-exceptions';
+import { factNeeds } from './policies/policy-needs';
 import { PolicyStore } from './policies/policy-store';
 import { GATEWAY_CONFIG, GATEWAY_CONFIG_MAPS, GATEWAY_JOBS } from './tokens';
 
@@ -35,22 +41,35 @@ export interface GatewayModuleOptions {
   includePlatform?: boolean;
   /** Count signature verifications at the jobs port. Default true (false if the workers in this process count them). */
   countVerifications?: boolean;
-  /** The Kubernetes API client, instead of the in-cluster one (tests, out-of-cluster use). */
-  kubernetesApi?: KubernetesApi;
+  /** The Kubernetes client configuration, instead of KUBECONFIG or the in-cluster account (tests). */
+  kubeConfig?: KubeConfig;
+  /** Retry timing of the watch-backed caches (tests shorten it). */
+  watchTiming?: { retryMs?: number; maxRetryMs?: number; listTimeoutMs?: number; syncTimeoutMs?: number };
   /** ConfigMaps for `context` entries, instead of the configured source. */
   configMaps?: ConfigMapSource;
 }
 
-const KUBERNETES_API = Symbol('notary-gate.gateway.KUBERNETES_API');
+const KUBE_CONFIG = Symbol('notary-gate.gateway.KUBE_CONFIG');
+const STORE_HOLDER = Symbol('notary-gate.gateway.STORE_HOLDER');
 
-/** Starts the policy and ConfigMap sources before the first request, stops them on shutdown. */
+/** Late binding: the caches call the store, which is built from them. */
+interface StoreHolder {
+  store?: PolicyStore;
+  /** Watched PolicyExceptions changed: the facts they need may have too. */
+  exceptionsChanged?: () => void;
+}
+
+/** Starts the policy and ConfigMap sources and the caches before the first request, stops them on shutdown. */
 @Injectable()
 class GatewaySources implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly policies: PolicyStore,
+    private readonly exceptions: ExceptionsInForce,
     @Inject(GATEWAY_CONFIG_MAPS) private readonly configMaps: ConfigMapSource,
-    @Inject(KUBERNETES_API) private readonly api: KubernetesApi | null,
+    @Inject(ClusterWatches) private readonly watches: ClusterWatches | null,
+    @Inject(STORE_HOLDER) private readonly holder: StoreHolder,
     private readonly health: HealthService,
+    private readonly logger: JsonLogger,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -65,13 +84,53 @@ class GatewaySources implements OnModuleInit, OnApplicationShutdown {
         },
       });
     }
+    const watches = this.watches;
+    if (!watches) {
+      // Policies that consult the cluster while no API is configured: each such admission follows failurePolicy; say so once per load.
+      let said = '';
+      this.policies.onChange(() => {
+        const needs = factNeeds(this.policies.current(), this.policies.directoryExceptions());
+        const missing = [...(needs.namespaceLabels ? ['namespace labels'] : []), ...(needs.roles ? ['requester roles'] : [])].join(' and ');
+        if (missing !== '' && missing !== said) this.logger.error(`the policies need ${missing} from the Kubernetes API, which is not configured (KUBECONFIG, or run in a cluster): admissions that need them follow failurePolicy`);
+        said = missing;
+      });
+    }
+    if (watches) {
+      // Not critical: a fact that cannot be had makes each admission that needs it follow its policy's failurePolicy;
+      // leaving the Service would hand every admission to the webhook's own failurePolicy instead.
+      this.health.register({
+        name: 'kubernetes',
+        critical: false,
+        check: () => {
+          const states = watches.states();
+          return {
+            ok: states.every((state) => state.synced),
+            detail: states.map((state) => `${state.resource}: ${state.synced ? 'synced' : `not synced${state.lastError ? ` (${state.lastError})` : ''}`}`).join('; ') || 'no cache needed',
+          };
+        },
+      });
+      const ensure = () => watches.ensure(factNeeds(this.policies.current(), this.exceptionsForNeeds()));
+      this.policies.onChange(ensure);
+      this.holder.exceptionsChanged = ensure;
+      ensure();
+    }
     await Promise.all([this.policies.start(), directory?.start()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.policies.stop();
     if (this.configMaps instanceof DirectoryConfigMapStore) this.configMaps.stop();
-    await this.api?.close();
+    await this.watches?.stop();
+  }
+
+  /** The exceptions whose filters may need facts (none while the API's cannot be read: they are re-checked on change). */
+  private exceptionsForNeeds() {
+    try {
+      return this.exceptions.current();
+    } catch (error) {
+      this.logger.debug('PolicyExceptions not readable yet', { error: (error as Error).message });
+      return this.policies.directoryExceptions();
+    }
   }
 }
 
@@ -89,29 +148,66 @@ export class GatewayModule {
           new NearCacheJobsPort(instrumentJobsPort(port, metrics, { countVerifications: options.countVerifications ?? true }), { generation: () => policies.current() }),
         inject: [JOBS_PORT, ServiceMetrics, PolicyStore],
       },
-      { provide: KUBERNETES_API, useFactory: () => kubernetesApiFor(options) },
+      {
+        provide: KUBE_CONFIG,
+        useFactory: (): KubeConfig | null =>
+          options.kubeConfig ??
+          (hasKubernetesApi(config)
+            ? loadKubeConfig({
+                kubeconfig: config.kubeconfig,
+                inCluster: config.kubernetesServiceHost !== undefined ? { host: config.kubernetesServiceHost, port: config.kubernetesServicePort, serviceAccountDir: config.serviceAccountDir } : undefined,
+              })
+            : null),
+      },
+      { provide: STORE_HOLDER, useValue: {} satisfies StoreHolder },
+      {
+        provide: ClusterWatches,
+        useFactory: (kubeConfig: KubeConfig | null, holder: StoreHolder, logger: JsonLogger) => {
+          if (!kubeConfig) return null;
+          const scope = exceptionScope(config);
+          if (config.enablePolicyException && !scope) logger.error('ENABLE_POLICY_EXCEPTION is set but EXCEPTION_NAMESPACE is empty: PolicyExceptions stay off (as Kyverno does)');
+          return new ClusterWatches(kubeConfig, {
+            exceptionScope: scope,
+            onPoliciesChange: () => holder.store?.apiChanged(),
+            onExceptionsChange: () => holder.exceptionsChanged?.(),
+            ...(options.watchTiming ?? {}),
+          });
+        },
+        inject: [KUBE_CONFIG, STORE_HOLDER, JsonLogger],
+      },
       {
         provide: PolicyStore,
-        useFactory: (api: KubernetesApi | null, logger: JsonLogger, metrics: ServiceMetrics) =>
-          new PolicyStore({
+        useFactory: (kubeConfig: KubeConfig | null, watches: ClusterWatches | null, holder: StoreHolder, logger: JsonLogger, metrics: ServiceMetrics) =>
+          (holder.store = new PolicyStore({
             ...(config.policyDir ? { directory: config.policyDir } : {}),
-            ...(config.kubernetesPolicies && api ? { kubernetes: { api, pollIntervalMs: config.kubernetesPollMs } } : {}),
+            ...(config.kubernetesPolicies && watches ? { kubernetes: { watches, ...(options.watchTiming?.syncTimeoutMs !== undefined ? { syncTimeoutMs: options.watchTiming.syncTimeoutMs } : {}) } } : {}),
+            events: kubeConfig ? new PolicyEventRecorder(kubeConfig, logger) : null,
             debounceMs: config.reloadDebounceMs,
             rescanIntervalMs: config.rescanIntervalMs,
             logger,
             metrics,
-          }),
-        inject: [KUBERNETES_API, JsonLogger, ServiceMetrics],
+          })),
+        inject: [KUBE_CONFIG, ClusterWatches, STORE_HOLDER, JsonLogger, ServiceMetrics],
+      },
+      {
+        provide: ExceptionsInForce,
+        useFactory: (store: PolicyStore, watches: ClusterWatches | null, logger: JsonLogger) => new ExceptionsInForce({ scope: exceptionScope(config), store, watches, logger }),
+        inject: [PolicyStore, ClusterWatches, JsonLogger],
+      },
+      {
+        provide: GATEWAY_CLUSTER_FACTS,
+        useFactory: (watches: ClusterWatches | null, exceptions: ExceptionsInForce): ClusterFacts => new KubernetesClusterFacts({ watches, policyExceptions: () => exceptions.current() }),
+        inject: [ClusterWatches, ExceptionsInForce],
       },
       {
         provide: GATEWAY_CONFIG_MAPS,
-        useFactory: (api: KubernetesApi | null, logger: JsonLogger): ConfigMapSource => {
+        useFactory: (kubeConfig: KubeConfig | null, logger: JsonLogger): ConfigMapSource => {
           if (options.configMaps) return options.configMaps;
-          if (api && readsConfigMapsFromCluster(config)) return new KubernetesConfigMaps(api, config.configMapCacheTtlMs);
+          if (kubeConfig && readsConfigMapsFromCluster(config)) return new KubernetesConfigMaps(kubeConfig, config.configMapCacheTtlMs);
           if (config.configMapDir) return new DirectoryConfigMapStore(config.configMapDir, { debounceMs: config.reloadDebounceMs, rescanIntervalMs: config.rescanIntervalMs, logger });
           return NO_CONFIG_MAPS;
         },
-        inject: [KUBERNETES_API, JsonLogger],
+        inject: [KUBE_CONFIG, JsonLogger],
       },
       AdmissionService,
       GatewaySources,
@@ -137,15 +233,7 @@ export class GatewayModule {
       imports: [...platform, options.messaging],
       controllers: [AdmissionController],
       providers,
-      exports: [PolicyStore, GATEWAY_CONFIG_MAPS],
+      exports: [PolicyStore, GATEWAY_CONFIG_MAPS, GATEWAY_CLUSTER_FACTS],
     };
   }
-}
-
-function kubernetesApiFor(options: GatewayModuleOptions): KubernetesApi | null {
-  if (options.kubernetesApi) return options.kubernetesApi;
-  const { config } = options;
-  const wanted = config.kubernetesPolicies || (readsConfigMapsFromCluster(config) && !options.configMaps);
-  if (!wanted || config.kubernetesServiceHost === undefined) return null;
-  return inClusterApi({ host: config.kubernetesServiceHost, port: config.kubernetesServicePort, serviceAccountDir: config.serviceAccountDir });
 }

@@ -21,6 +21,7 @@ export {
   type ContainerImage,
   type ContainerType,
 } from './pod-images';
+export { extractCustomImages, ImageExtractionError, type ImageExtractorConfig, type ImageTransform } from './image-extractors';
 export { digestPatch, verifyImagesAnnotationPatches, applyPatch, type ImageStatus, type ScopedImageStatus } from './patches';
 export { renderYamlMap, yamlScalar } from './kyverno-yaml';
 export { blockedMessage, ruleWarning, type BlockedResource } from './messages';

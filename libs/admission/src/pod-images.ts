@@ -12,7 +12,8 @@ export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContaine
 export const CONTAINER_TYPES: readonly ContainerType[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
 export interface ContainerImage extends ImageInfo {
-  containerType: ContainerType;
+  /** The extractor's name: a ContainerType for the built-in ones, `custom` (or the configured name) for imageExtractors. */
+  containerType: ContainerType | string;
   containerName: string;
   /** JSON pointer of the image field, e.g. `/spec/containers/0/image`. */
   jsonPointer: string;

@@ -40,6 +40,8 @@ export interface VerifyRequest {
   trustAnchorsPem: string;
   /** Notation's per-artifact limit (Kyverno uses 10). */
   maxSignatureAttempts: number;
+  /** The policy entry says `useCache: false`: verify afresh, never answer from a cached verdict (the result may be cached). */
+  noCache?: boolean;
 }
 
 export type VerifyReply =

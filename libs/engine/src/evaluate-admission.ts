@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AdmissionRequest, KubernetesObject } from '@notary-gate/admission';
 import { extractImages, verifyImagesAnnotationPatches } from '@notary-gate/admission';
-import type { Policy, ResourceFacts } from '@notary-gate/policy';
+import type { Policy } from '@notary-gate/policy';
 import { createJmespath } from '@notary-gate/policy';
+import { gatherFacts, type RequestFacts } from './facts';
+import { policyIdentity } from './identity';
 import { runPolicy, type PolicyRun } from './policy-runner';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
@@ -33,33 +35,83 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
   const now = options.now ?? Date.now;
   const object = (request.operation === 'DELETE' ? request.oldObject : request.object) ?? {};
   const resource = describeResource(request, object);
+  // KV@v1.14.0:pkg/webhooks/server.go: DELETE never reaches verifyImages.
   if (request.operation === 'DELETE') return allowEmpty();
-  const facts = resourceFacts(request, object);
+  const inScope = policiesInScope(policies, resource.namespace);
   const images = extractImages(object);
-  if (images.length === 0 || policies.length === 0) return allowEmpty();
+  if (inScope.length === 0 || (images.length === 0 && !hasExtractorsFor(inScope, String(object.kind ?? request.kind.kind)))) return allowEmpty();
 
-  const deadline = options.deadline ?? now() + timeoutSeconds(policies) * 1000 - DEADLINE_MARGIN_MS;
+  const deadline = options.deadline ?? now() + timeoutSeconds(inScope) * 1000 - DEADLINE_MARGIN_MS;
   const jobs = new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID());
   const context = baseContext(request, images);
   const jmespath = createJmespath({ now: () => new Date(now()) });
-  const work = Promise.all(
-    policies.map((policy) =>
-      runPolicy({ policy, request, facts, images, baseContext: context, jobs, configMaps: options.configMaps, maxSignatureAttempts: options.maxSignatureAttempts ?? 10, jmespath }),
-    ),
-  );
+  const work = (async () => {
+    const facts = await gatherFacts(request, object, inScope, options.clusterFacts);
+    const runs = await Promise.all(
+      inScope.map((policy) =>
+        runPolicy({
+          policy,
+          identity: policyIdentity(policy),
+          request,
+          object,
+          facts,
+          defaultImages: images,
+          baseContext: context,
+          jobs,
+          configMaps: options.configMaps,
+          maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
+          jmespath,
+        }),
+      ),
+    );
+    return { facts, runs };
+  })();
 
-  let runs: PolicyRun[];
+  let outcome: { facts: RequestFacts; runs: PolicyRun[] };
   try {
-    runs = await raceDeadline(work, deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
+    outcome = await raceDeadline(work, deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
   } catch (error) {
     if (!(error instanceof DeadlineExceeded)) throw error;
-    return deadlineExceededVerdict(resource, policies);
+    return deadlineExceededVerdict(resource, inScope);
   }
+  const { facts, runs } = outcome;
+  const undecided = undecidedVerdict(inScope.map((policy, index) => ({ policy, reason: runs[index]!.undecided })), resource);
+  if (undecided?.allowed === false) return undecided;
   const results = runs.flatMap((run) => run.results);
   const statuses = runs.flatMap((run) => run.imageStatuses);
   const digestPatches = dedupeByPath(runs.flatMap((run) => run.digestPatches));
   const patch = [...verifyImagesAnnotationPatches(object, statuses), ...digestPatches];
-  return decide(resource, policies, results, patch);
+  const verdict = decide({ resource, policies: inScope, results, patch, namespaceLabels: facts.match.namespaceLabels });
+  return undecided ? { ...verdict, warnings: [...undecided.warnings, ...verdict.warnings] } : verdict;
+}
+
+/**
+ * Policies that can apply to a request in `namespace`: every ClusterPolicy, and
+ * the namespaced Policies of that namespace only (KV@v1.14.0:pkg/policycache/store.go
+ * `get`; pkg/engine/internal/match.go `checkNamespacedPolicy` — a Policy never
+ * applies to a cluster-scoped resource).
+ */
+export function policiesInScope(policies: Policy[], namespace: string): Policy[] {
+  return policies.filter((policy) => policy.kind !== 'Policy' || (namespace !== '' && policyIdentity(policy).namespace === namespace));
+}
+
+function hasExtractorsFor(policies: Policy[], kind: string): boolean {
+  return policies.some((policy) => policy.rules.some((rule) => rule.imageExtractors !== undefined && Object.prototype.hasOwnProperty.call(rule.imageExtractors, kind)));
+}
+
+/**
+ * Policies that could not be decided (a fact was missing) follow their own
+ * failurePolicy: any with Fail denies, naming what was missing; with Ignore
+ * the admission goes on without them, with a warning naming it.
+ */
+export function undecidedVerdict(outcomes: { policy: Policy; reason: string | undefined }[], resource: { kind: string; namespace: string; name: string }): Verdict | null {
+  const undecided = outcomes.filter((outcome): outcome is { policy: Policy; reason: string } => outcome.reason !== undefined);
+  if (undecided.length === 0) return null;
+  const subject = `${resource.kind}/${resource.namespace}/${resource.name}`;
+  const failing = undecided.filter((outcome) => outcome.policy.failurePolicy === 'Fail');
+  if (failing.length > 0) return applyFailurePolicy('Fail', `${failing.map((outcome) => outcome.reason).join('; ')} (${subject})`);
+  const warnings = undecided.flatMap((outcome) => applyFailurePolicy('Ignore', `${outcome.reason} (${subject})`).warnings);
+  return { allowed: true, message: null, patch: [], warnings, results: [] };
 }
 
 /** failurePolicy for verification the deadline cut short, naming the webhook timeout and the resource. */
@@ -82,20 +134,5 @@ export function describeResource(request: AdmissionRequest, object: KubernetesOb
     kind: request.kind.kind,
     namespace: request.namespace ?? object.metadata?.namespace ?? '',
     name: request.name ?? object.metadata?.name ?? '',
-  };
-}
-
-export function resourceFacts(request: AdmissionRequest, object: KubernetesObject): ResourceFacts {
-  return {
-    group: request.kind.group,
-    version: request.kind.version,
-    kind: request.kind.kind,
-    name: request.name ?? object.metadata?.name ?? object.metadata?.generateName ?? '',
-    namespace: request.namespace ?? object.metadata?.namespace ?? '',
-    operation: request.operation,
-    labels: (object.metadata?.labels as Record<string, string> | undefined) ?? {},
-    annotations: object.metadata?.annotations ?? {},
-    ...(request.userInfo?.username ? { username: request.userInfo.username } : {}),
-    ...(request.userInfo?.groups ? { groups: request.userInfo.groups } : {}),
   };
 }

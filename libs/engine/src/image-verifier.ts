@@ -4,10 +4,10 @@
  */
 import type { ContainerImage } from '@notary-gate/admission';
 import type { CertificateAttestor, ImageVerification } from '@notary-gate/policy';
-import { wildcardMatchAny } from '@notary-gate/policy';
 import { verifyAttestorSets } from './attestors';
 import { firstReferrer, verifyAttestations } from './attestations';
 import { attempt, failure, success, type Outcome } from './outcome';
+import { imageReferenceMatches, imageReferenceSkipped } from './policy-semantics';
 import type { RequestJobs } from './request-jobs';
 import type { RuleStatus } from './types';
 
@@ -38,10 +38,10 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
   if (entry.attestors.length === 0 && entry.attestations.length === 0) return null;
   const imageString = image.reference;
   const skipMessage = `skipping image reference image ${imageString}, policy ${policyName} ruleName ${ruleName}`;
-  if (!wildcardMatchAny(entry.imageReferences, imageString)) {
+  if (!imageReferenceMatches(entry.imageReferences, image)) {
     return { status: 'skip', message: skipMessage, image: imageString, warn: false, recorded: false };
   }
-  if (wildcardMatchAny(entry.skipImageReferences, imageString)) {
+  if (imageReferenceSkipped(entry.skipImageReferences, image)) {
     return { status: 'skip', message: skipMessage, image: imageString, warn: true, recorded: true };
   }
 
@@ -55,6 +55,8 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
           artifact,
           trustAnchorsPem: `${certificates.cert ?? ''}\n${certificates.certChain ?? ''}`,
           maxSignatureAttempts: context.maxSignatureAttempts,
+          // `useCache: false`: this entry's verification never reuses a cached verdict.
+          ...(entry.useCache ? {} : { noCache: true }),
         });
         if (reply.verified) return success(target.value.digest);
         return failure(wrap ? `failed to verify ${artifact}: ${reply.message}` : reply.message);

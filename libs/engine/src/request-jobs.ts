@@ -25,7 +25,7 @@ export class RequestJobs {
   }
 
   verify(request: VerifyRequest): Promise<VerifyReply> {
-    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
+    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.noCache ? 'fresh' : 'any'}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
   }
 
   evaluate(request: EvaluateRequest): Promise<EvaluateReply> {

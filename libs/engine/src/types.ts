@@ -4,12 +4,15 @@
  */
 import type { AdmissionRequest, JsonPatchOperation } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import type { Policy, PolicyException, RequesterRoles, RequestUser } from '@notary-gate/policy';
+import type { Policy, PolicyException, PolicyIdentity, RequesterRoles, RequestUser } from '@notary-gate/policy';
 
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
 export interface RuleResult {
+  /** The policy's name, as Kyverno prints it. */
   policy: string;
+  /** Who the result belongs to: kind/namespace/name (two policies may share a name). */
+  identity: PolicyIdentity;
   rule: string;
   status: RuleStatus;
   message: string;

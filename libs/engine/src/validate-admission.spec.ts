@@ -109,7 +109,7 @@ describe('validateAdmission: required images are verified again, never taken fro
     expect(mutation.allowed).toBe(true);
     const { verdict, calls } = await validate({ ...request, object: applyPatch(request.object!, mutation.patch) });
     expect(verdict.allowed).toBe(true);
-    expect(verdict.results).toEqual([{ policy: 'check-image-notary', rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
+    expect(verdict.results).toEqual([{ policy: 'check-image-notary', identity: { kind: 'ClusterPolicy', name: 'check-image-notary' }, rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
     expect(calls.discover.map((job) => job.image)).toEqual([IMAGE_STRING]);
     expect(calls.verify.map((job) => job.artifact)).toEqual([IMAGE_STRING]);
     expect(calls.verify[0]).toMatchObject({ trustAnchorsPem: 'good\n', maxSignatureAttempts: 10 });
@@ -244,6 +244,29 @@ describe('validateAdmission: a tier that cannot decide follows failurePolicy', (
     const { verdict } = await validate(pod([PINNED]), policies({ cert: 'down', spec: ignore }));
     expect(verdict.allowed).toBe(true);
     expect(verdict.warnings).toEqual([`policy check-image-notary.verify-signature-notary: unverified image ${IMAGE_STRING}; .attestors[0].entries[0]: no worker answered notary.v1.verify`]);
+  });
+
+  it('Ignore means one thing: an image the mutating phase admitted unpinned during an outage is admitted by /validate too, naming why', async () => {
+    const request = pod([TAGGED]);
+    const set = policies({ cert: 'down', spec: ignore });
+    const mutation = await evaluateAdmission(request, set, { jobs: scriptedPort(), configMaps: { get: async () => null } });
+    expect(mutation).toMatchObject({ allowed: true });
+    const mutated = { ...request, object: applyPatch(request.object!, mutation.patch) };
+    expect((mutated.object as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image).toBe(TAGGED);
+    const { verdict, calls } = await validate(mutated, set);
+    expect(verdict).toMatchObject({ allowed: true, message: null, patch: [] });
+    expect(verdict.results[0]).toMatchObject({ status: 'error', message: `missing digest for ${TAGGED}; .attestors[0].entries[0]: no worker answered notary.v1.verify` });
+    expect(verdict.warnings).toEqual([`policy check-image-notary.verify-signature-notary: missing digest for ${TAGGED}; .attestors[0].entries[0]: no worker answered notary.v1.verify`]);
+    expect(calls.verify).toHaveLength(1);
+  });
+
+  it('Ignore: an unpinned image the tier can decide is still missing its digest (Kyverno), and Fail never asks the tier', async () => {
+    const verified = await validate(pod([TAGGED]), policies({ spec: ignore }));
+    expect(verified.verdict.allowed).toBe(false);
+    expect(verified.verdict.results[0]).toMatchObject({ status: 'fail', message: `missing digest for ${TAGGED}` });
+    const outageUnderFail = await validate(pod([TAGGED]), policies({ cert: 'down' }));
+    expect(outageUnderFail.verdict.message).toBe(blocked(`missing digest for ${TAGGED}`));
+    expect(outageUnderFail.calls.verify).toHaveLength(0);
   });
 
   it('a tier that never answers: Fail denies within the deadline, naming the timeout', async () => {

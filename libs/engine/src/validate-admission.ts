@@ -25,14 +25,18 @@ import type { AdmissionRequest, ContainerImage, KubernetesObject } from '@notary
 import { extractImages } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
 import type { ImageVerification, Policy, Rule } from '@notary-gate/policy';
-import { createJmespath, ruleApplies, rulesWithAutogen, wildcardMatchAny, type Jmespath } from '@notary-gate/policy';
-import { DEADLINE_MARGIN_MS, DeadlineExceeded, deadlineExceededVerdict, describeResource, resourceFacts, timeoutSeconds } from './evaluate-admission';
+import { createJmespath, rulesWithAutogen } from '@notary-gate/policy';
+import { DEADLINE_MARGIN_MS, DeadlineExceeded, deadlineExceededVerdict, describeResource, policiesInScope, timeoutSeconds, undecidedVerdict } from './evaluate-admission';
+import { gatherFacts, type RequestFacts } from './facts';
 import { raceDeadline } from './failure-policy';
+import { policyIdentity } from './identity';
 import { verifyImage, type ImageResponse } from './image-verifier';
-import { prepareRule } from './policy-runner';
+import { scopedAnnotationKey } from './policy-runner';
+import { imageReferenceMatches, imageReferenceSkipped } from './policy-semantics';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
-import type { ConfigMapSource, RuleResult, Verdict } from './types';
+import { gateRule, type Gate, type GateInput } from './rule-gate';
+import type { ClusterFacts, ConfigMapSource, RuleResult, Verdict } from './types';
 import { decide } from './verdict';
 
 export const VERIFY_IMAGES_ANNOTATION = 'kyverno.io/verify-images';
@@ -43,6 +47,8 @@ export interface ValidateOptions {
   jobs: JobsPort;
   /** For rules whose `context` entries feed their preconditions and attestors. */
   configMaps: ConfigMapSource;
+  /** Namespace labels, requester roles and PolicyExceptions, read only when a policy needs them. */
+  clusterFacts?: ClusterFacts;
   /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
   deadline?: number;
   requestId?: string;
@@ -64,9 +70,6 @@ interface RecordedStatuses {
 
 interface ValidationRun {
   jobs: RequestJobs;
-  baseContext: Record<string, unknown>;
-  configMaps: ConfigMapSource;
-  jmespath: Jmespath;
   maxSignatureAttempts: number;
   recorded: RecordedStatuses;
 }
@@ -79,62 +82,79 @@ export async function validateAdmission(request: AdmissionRequest, policies: Pol
   const allow: Verdict = { allowed: true, message: null, patch: [], warnings: [], results: [] };
   if (request.operation === 'DELETE' || request.object === null) return allow;
   const object = request.object;
+  const resource = describeResource(request, object);
   const images = extractImages(object);
-  const relevant = policies.filter((policy) => policy.rules.some((rule) => rule.verifyImages.some(validates)));
-  if (images.length === 0 || relevant.length === 0) return allow;
+  const relevant = policiesInScope(policies, resource.namespace).filter((policy) => policy.rules.some((rule) => rule.verifyImages.some(validates)));
+  const kind = String(object.kind ?? request.kind.kind);
+  const customKinds = relevant.some((policy) => policy.rules.some((rule) => rule.imageExtractors !== undefined && Object.prototype.hasOwnProperty.call(rule.imageExtractors, kind)));
+  if ((images.length === 0 && !customKinds) || relevant.length === 0) return allow;
 
   const now = options.now ?? Date.now;
-  const resource = describeResource(request, object);
-  const facts = resourceFacts(request, object);
-  const deadline = options.deadline ?? now() + timeoutSeconds(policies) * 1000 - DEADLINE_MARGIN_MS;
+  const deadline = options.deadline ?? now() + timeoutSeconds(relevant) * 1000 - DEADLINE_MARGIN_MS;
   const run: ValidationRun = {
     jobs: new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID()),
-    baseContext: baseContext(request, images),
-    configMaps: options.configMaps,
-    jmespath: createJmespath({ now: () => new Date(now()) }),
     maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
     recorded: readRecordedStatuses(object),
   };
-  const validatePolicy = async (policy: Policy): Promise<RuleResult[]> => {
+  const base = baseContext(request, images);
+  const jmespath = createJmespath({ now: () => new Date(now()) });
+  const validatePolicy = async (policy: Policy, facts: RequestFacts): Promise<{ results: RuleResult[]; undecided?: string }> => {
     const results: RuleResult[] = [];
+    const gateInput: GateInput = {
+      policy,
+      identity: policyIdentity(policy),
+      request,
+      object,
+      facts,
+      defaultImages: images,
+      baseContext: base,
+      configMaps: options.configMaps,
+      jmespath,
+    };
     for (const rule of rulesWithAutogen(policy)) {
-      if (!ruleApplies(rule, facts)) continue;
-      const result = await validateRule(policy, rule, images, run);
-      if (result) results.push(result);
-      if (result && policy.applyRules === 'One') break;
+      const gate = await gateRule(rule, gateInput, validates);
+      if (gate.kind === 'none') continue;
+      if (gate.kind === 'undecided') return { results, undecided: gate.reason };
+      const result = gate.kind === 'response' ? ruleResult(gateInput, rule.name, gate.status, gate.message) : await validateRule(gateInput, rule, gate, run);
+      results.push(result);
+      if (policy.applyRules === 'One' && (result.status === 'pass' || result.status === 'fail')) break;
     }
-    return results;
+    return { results };
   };
 
-  let results: RuleResult[][];
+  let outcome: { facts: RequestFacts; runs: { results: RuleResult[]; undecided?: string }[] };
   try {
-    results = await raceDeadline(Promise.all(relevant.map(validatePolicy)), deadline - now(), () => new DeadlineExceeded('deadline exceeded'));
+    outcome = await raceDeadline(
+      (async () => {
+        const facts = await gatherFacts(request, object, relevant, options.clusterFacts);
+        return { facts, runs: await Promise.all(relevant.map((policy) => validatePolicy(policy, facts))) };
+      })(),
+      deadline - now(),
+      () => new DeadlineExceeded('deadline exceeded'),
+    );
   } catch (error) {
     if (!(error instanceof DeadlineExceeded)) throw error;
-    return deadlineExceededVerdict(resource, policies);
+    return deadlineExceededVerdict(resource, relevant);
   }
-  return decide(resource, relevant, results.flat(), []);
+  const undecided = undecidedVerdict(relevant.map((policy, index) => ({ policy, reason: outcome.runs[index]!.undecided })), resource);
+  if (undecided?.allowed === false) return undecided;
+  const verdict = decide({ resource, policies: relevant, results: outcome.runs.flatMap((entry) => entry.results), patch: [], namespaceLabels: outcome.facts.match.namespaceLabels });
+  return undecided ? { ...verdict, warnings: [...undecided.warnings, ...verdict.warnings] } : verdict;
 }
 
-async function validateRule(policy: Policy, rule: Rule, images: ContainerImage[], run: ValidationRun): Promise<RuleResult | null> {
-  if (!images.some((image) => rule.verifyImages.some((entry) => validates(entry) && wildcardMatchAny(entry.imageReferences, image.reference)))) return null;
-  const result = (status: RuleResult['status'], message: string, warn = status !== 'pass' && status !== 'skip'): RuleResult => ({
-    policy: policy.name,
-    rule: rule.name,
-    status,
-    message,
-    warn,
-  });
-  const prepared = await prepareRule(rule, { policy, baseContext: run.baseContext, configMaps: run.configMaps, jmespath: run.jmespath });
-  if (!prepared.ready) return result(prepared.status, prepared.message);
+function ruleResult(input: Pick<GateInput, 'policy' | 'identity'>, rule: string, status: RuleResult['status'], message: string, warn = status !== 'pass' && status !== 'skip'): RuleResult {
+  return { policy: input.policy.name, identity: input.identity, rule, status, message, warn };
+}
 
+async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { kind: 'ready' }>, run: ValidationRun): Promise<RuleResult> {
+  const result = (status: RuleResult['status'], message: string, warn?: boolean) => ruleResult(input, rule.name, status, message, warn);
   // Kyverno's order: entries, then images; each image is checked for its digest, then for `required`.
   const skipped: string[] = [];
   const checks: { entry: ImageVerification; image: ContainerImage }[] = [];
-  for (const entry of prepared.entries.filter(validates)) {
-    for (const image of images) {
-      if (!wildcardMatchAny(entry.imageReferences, image.reference)) continue;
-      if (wildcardMatchAny(entry.skipImageReferences, image.reference)) skipped.push(image.reference);
+  for (const entry of gate.entries.filter(validates)) {
+    for (const image of gate.images) {
+      if (!imageReferenceMatches(entry.imageReferences, image)) continue;
+      if (imageReferenceSkipped(entry.skipImageReferences, image)) skipped.push(image.reference);
       else checks.push({ entry, image });
     }
   }
@@ -142,14 +162,14 @@ async function validateRule(policy: Policy, rule: Rule, images: ContainerImage[]
   // §3.5: the first image that fails decides the rule's message. Nothing after the first missing digest is verified.
   const firstMissing = checks.findIndex(({ entry, image }) => entry.verifyDigest && !image.digest);
   const toVerify = firstMissing === -1 ? checks : checks.slice(0, firstMissing);
-  const policyKey = `${policy.namespace ?? ''}/${policy.name}`;
+  const policyKey = scopedAnnotationKey(input);
   const verifyContext = (entry: ImageVerification) => ({
-    policyName: policy.name,
+    policyName: input.policy.name,
     ruleName: rule.name,
     entry,
     jobs: run.jobs,
     maxSignatureAttempts: run.maxSignatureAttempts,
-    context: prepared.context,
+    context: gate.context,
   });
   const problems = await Promise.all(
     toVerify.map(async ({ entry, image }) => {
@@ -160,7 +180,20 @@ async function validateRule(policy: Policy, rule: Rule, images: ContainerImage[]
   );
   const problem = problems.find((candidate) => candidate !== null);
   if (problem) return result(problem.status, problem.message);
-  if (firstMissing !== -1) return result('fail', `missing digest for ${checks[firstMissing]!.image.reference}`);
+  if (firstMissing !== -1) {
+    const { entry, image } = checks[firstMissing]!;
+    const missing = `missing digest for ${image.reference}`;
+    // KV@v1.14.0:pkg/engine/handlers/validation/validate_image.go fails a digest-less image outright. Under
+    // failurePolicy Ignore that overturns the mutating phase, which admits an image it could not verify (tier or
+    // registry unreachable) without pinning it: Kyverno's Ignore then admits nothing during an outage. Here an
+    // Ignore policy asks the tier why the image is unpinned: still inconclusive → a rule error, which Ignore admits
+    // with a warning exactly as the mutating phase did; decided either way → Kyverno's `missing digest`.
+    if (input.policy.failurePolicy === 'Ignore' && (entry.attestors.length > 0 || entry.attestations.length > 0)) {
+      const response = await verifyImage(verifyContext(entry), image);
+      if (response?.status === 'error') return result('error', `${missing}; ${reasonOf(image, response)}`);
+    }
+    return result('fail', missing);
+  }
 
   const skippedText = skipped.length > 0 ? `, skipped images: ${skipped.join(' ')}` : '';
   if (checks.length === 0 && skipped.length > 0) return result('skip', `image skipped${skippedText}`, true);
@@ -171,11 +204,16 @@ async function validateRule(policy: Policy, rule: Rule, images: ContainerImage[]
 function unverified(image: ContainerImage, response: ImageResponse | null, recorded: Status | undefined): { status: 'fail' | 'error'; message: string } | null {
   if (response?.status === 'pass') return null;
   const imageString = image.reference;
-  const prefix = `failed to verify image ${imageString}: `;
-  const reason = response === null ? 'the entry has no attestors or attestations to verify it with' : response.message.startsWith(prefix) ? response.message.slice(prefix.length) : response.message;
+  const reason = response === null ? 'the entry has no attestors or attestations to verify it with' : reasonOf(image, response);
   const distrusted = recorded === 'pass' ? '; the annotation recording it as verified was not trusted' : '';
   // An inconclusive verification (tier or registry unreachable) is a rule error: failurePolicy decides.
   return { status: response?.status === 'error' ? 'error' : 'fail', message: `unverified image ${imageString}; ${reason}${distrusted}` };
+}
+
+/** A verification response's message without Kyverno's `failed to verify image <img>: ` lead. */
+function reasonOf(image: ContainerImage, response: ImageResponse): string {
+  const prefix = `failed to verify image ${image.reference}: `;
+  return response.message.startsWith(prefix) ? response.message.slice(prefix.length) : response.message;
 }
 
 function recordedStatus(recorded: RecordedStatuses, policyKey: string, ruleName: string, imageString: string): Status | undefined {

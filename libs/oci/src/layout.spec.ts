@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { referrersTag, sha256Digest } from './digest';
 import { OciLayoutRepository, REF_NAME_ANNOTATION } from './layout';
 import { EMPTY_CONFIG, MediaTypes, type Descriptor, type ImageIndex, type ImageManifest } from './types';
-import { sharedPath } from '../../../test/support/shared';
+import { fixturePath } from '../../../test/support/fixtures';
 
-const LAYOUTS = sharedPath('vectors/notation-go/oci-layouts');
+const LAYOUTS = fixturePath('notation-go/oci-layouts');
 const SUBJECT = 'sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9';
 const SIGNATURE = MediaTypes.notarySignature;
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));

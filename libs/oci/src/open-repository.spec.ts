@@ -2,11 +2,11 @@ import { OciLayoutRepository } from './layout';
 import { openRepository } from './open-repository';
 import { RegistryClient } from './registry-client';
 import { RegistryRepository } from './registry-repository';
-import { sharedPath } from '../../../test/support/shared';
+import { fixturePath } from '../../../test/support/fixtures';
 
 describe('openRepository', () => {
   it('opens an oci-layout reference as a layout repository', async () => {
-    const opened = openRepository(`oci-layout:${sharedPath('vectors/notation-go/oci-layouts/e2e:v1')}`, { limits: { maxReferrers: 5 } });
+    const opened = openRepository(`oci-layout:${fixturePath('notation-go/oci-layouts/e2e:v1')}`, { limits: { maxReferrers: 5 } });
     expect(opened.repository).toBeInstanceOf(OciLayoutRepository);
     expect(opened.reference.kind).toBe('oci-layout');
     expect((await opened.repository.resolve(opened.reference.target)).size).toBe(517);

@@ -12,7 +12,7 @@ import { referrersTag, sha256Digest } from './digest';
 import { RegistryClient } from './registry-client';
 import type { RegistryRepository } from './registry-repository';
 import { EMPTY_CONFIG, MediaTypes, type Descriptor, type ImageIndex } from './types';
-import { sharedPath } from '../../../test/support/shared';
+import { fixturePath } from '../../../test/support/fixtures';
 
 const SIGNATURE = MediaTypes.notarySignature;
 const SBOM = 'application/spdx+json';
@@ -162,7 +162,7 @@ describe('RegistryClient against docker-registry', () => {
 });
 
 describe('RegistryClient on signatures pushed by the real notation CLI', () => {
-  const vectors = sharedPath('vectors/notation-cli');
+  const vectors = fixturePath('notation-cli');
   let registry: TestRegistry;
   let client: RegistryClient;
   let storage: string;

@@ -7,6 +7,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { CredentialLookup, DockerCredentials } from './auth/docker-config';
 import { KeyedMutex } from './concurrency';
+import { parseRegistryMirrors, type RegistryMirror } from './mirror';
 import { RegistryTransport } from './http/registry-transport';
 import { resolveRetryOptions, type RetryOptions } from './http/retry';
 import { resolveLimits } from './limits';
@@ -37,6 +38,12 @@ export interface RegistryClientOptions {
   referrerConcurrency?: number;
   /** Extra CA certificates (PEM) trusted for registry TLS. */
   ca?: string | Buffer | Array<string | Buffer>;
+  /**
+   * Registry mirrors (`ghcr.io=oci-layout:/bundle`, `ghcr.io/kyverno=mirror:5000/k`,
+   * parsed or as specs): references under a mirror's source are served from its
+   * target by `openRepository` (mirror.ts).
+   */
+  mirrors?: ReadonlyArray<RegistryMirror | string>;
   /** Receives non-fatal warnings (e.g. an outdated referrers index could not be deleted). */
   onWarning?: (message: string) => void;
   /** Test seams: delay, jitter source, clock, and the HTTP dispatcher. */
@@ -53,6 +60,8 @@ const REQUEST_TIMEOUT_FACTOR = 5;
 
 export class RegistryClient {
   readonly limits: ContentLimits;
+  /** The mirrors `openRepository` applies to references opened through this client. */
+  readonly mirrors: readonly RegistryMirror[];
   private readonly transport: RegistryTransport;
   private readonly ownedAgent: Agent | undefined;
   private readonly capabilities = new Map<string, ReferrersCapability>();
@@ -62,6 +71,7 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.limits = resolveLimits(options.limits);
+    this.mirrors = resolveMirrors(options.mirrors);
     const retry = resolveRetryOptions(options.retry);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
@@ -114,4 +124,11 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.ownedAgent?.close();
   }
+}
+
+/** Mirror specs parsed (bad ones throw ERR_INVALID_REFERENCE), parsed mirrors kept. */
+export function resolveMirrors(mirrors: ReadonlyArray<RegistryMirror | string> | undefined): readonly RegistryMirror[] {
+  if (mirrors === undefined || mirrors.length === 0) return [];
+  const parsed = parseRegistryMirrors(mirrors.filter((mirror): mirror is string => typeof mirror === 'string'));
+  return [...mirrors.filter((mirror): mirror is RegistryMirror => typeof mirror !== 'string'), ...parsed];
 }

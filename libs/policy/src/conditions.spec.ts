@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { fixturePath } from '../../../test/support/fixtures';
 import { evaluateConditions, validateConditions, type AnyAllConditions, type Conditions } from './conditions';
 import { createJmespath } from './jmespath';
 
@@ -61,7 +61,7 @@ interface SeedPolicy {
 }
 
 const seedEntry = (file: string): SeedEntry => {
-  const policy = parseAllDocuments(readFileSync(join(__dirname, '../../../../shared/seed/policies', file), 'utf8'))[0]!.toJSON() as SeedPolicy;
+  const policy = parseAllDocuments(readFileSync(fixturePath('seed/policies', file), 'utf8'))[0]!.toJSON() as SeedPolicy;
   return policy.spec.rules[0]!.verifyImages[0]!;
 };
 

@@ -41,12 +41,24 @@ export { parseGoDuration, formatGoDuration } from './values/duration';
 export { goSprint, formatGoFloat } from './values/go-format';
 export { parseSemver, compareSemver, parseSemverRange } from './values/semver';
 
-// [model] Kyverno ClusterPolicy / Policy documents: loading, matching, autogen
+// [match] Kyverno 1.13–1.15 match/exclude, exceptions, failure actions, roles, image spellings (see match/index.ts)
+export type { Fact, MatchFacts, MatchOutcome, RequestUser, RequesterRoles } from './match';
+export { matchRule, matchRuleBlocks, policyScopeMismatch, evaluateFilter, isEmptyFilter, parseKindSelector, checkKind, checkSelector } from './match';
+export type { FilterMode, FilterOutcome, KindSelector, RequestKind, SelectorResult } from './match';
+export { overrideAction, effectiveFailureAction, computeRequesterRoles } from './match';
+export type { OverrideOutcome, FailureActionOutcome, OverrideFacts, BindingSubject, BindingRoleRef, RoleBindingLike, ClusterRoleBindingLike } from './match';
+export { exceptionCovers, selectExceptions, exceptionNamespaceAllowed, matchException, resolveExceptions, exceptionSkipMessage } from './match';
+export type { ExceptionConditionsResult, ExceptionsOutcome } from './match';
+export { parseImageParts, kyvernoImageString, canonicalImageString, imageSpellings, skipSpellings, imageReferenceMatches, imageReferenceSkipped, selectImage } from './match';
+export type { ImageParts, ImageSelection } from './match';
+
+// [model] Kyverno ClusterPolicy / Policy / PolicyException documents: loading (strict fields), identity, matching, autogen
 export { parsePolicyDocuments, DEFAULT_TIMEOUT_SECONDS, DEFAULT_AUTOGEN_CONTROLLERS, type LoadedDocuments } from './model/parse';
+export { policyKey, policyIdentity, describePolicy } from './model/identity';
+export { SCHEMAS as POLICY_FIELD_SCHEMAS, type FieldSpec as PolicyFieldSpec, type ObjectSchema as PolicyObjectSchema, type TypeName as PolicyTypeName } from './model/schema';
 export { PolicyDocumentError } from './model/errors';
 export { readYamlDocuments, type YamlDocument } from './model/yaml-documents';
-export { ruleApplies, kindMatches, selectorMatches, type ResourceFacts } from './model/match';
-export type { Fact, MatchFacts, MatchOutcome, RequestUser, RequesterRoles } from './match/facts';
+export { ruleApplies, kindMatches, selectorMatches, toMatchFacts, type ResourceFacts } from './model/match';
 export { rulesWithAutogen } from './model/autogen';
 export type {
   Attestation,

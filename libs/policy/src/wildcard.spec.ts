@@ -36,6 +36,11 @@ describe('wildcardMatch (ext/wildcard/match_test.go)', () => {
     expect(wildcardMatch('ghcr.io/kyverno/test-verify-image*', 'ghcr.io/kyverno/test-verify-image@sha256:b31b')).toBe(true);
     expect(wildcardMatch('ghcr.io/*', 'docker.io/nginx:latest')).toBe(false);
     expect(wildcardMatch('?é', 'éé')).toBe(true);
+    // Per code point (Go runes), also outside the BMP: one '?' is one emoji, not one UTF-16 unit.
+    expect(wildcardMatch('?', '😀')).toBe(true);
+    expect(wildcardMatch('??', '😀')).toBe(false);
+    expect(wildcardMatch('a*?', 'ab😀')).toBe(true);
+    expect(wildcardMatch('😀*', '😀x')).toBe(true);
     expect(wildcardMatchAny(['docker.io/*', 'ghcr.io/kyverno*'], 'ghcr.io/kyverno/zulu:v0.0.14')).toBe(true);
   });
 

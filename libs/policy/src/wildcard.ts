@@ -4,18 +4,28 @@
  * case-sensitive; per code point. An empty pattern matches only the empty string.
  * Used by the Equals/In operator families, `pattern_match`, and image reference matching.
  */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function wildcardMatch(pattern: string, text: string): boolean {
   if (pattern === '') return text === '';
   if (pattern === '*') return true;
+  // Per code point: strings without surrogates are matched on code units directly (no copies);
+  // the others are split into code points first.
+  if (!SURROGATE.test(pattern) && !SURROGATE.test(text)) return matchUnits(pattern, text, pattern.length, text.length);
   const p = Array.from(pattern);
   const s = Array.from(text);
-  // Greedy match with single-star backtracking: equivalent to the recursive definition, linear-ish time.
+  return matchUnits(p, s, p.length, s.length);
+}
+
+
+/** Greedy match with single-star backtracking: equivalent to the recursive definition, linear-ish time. */
+function matchUnits(p: string | readonly string[], s: string | readonly string[], pLength: number, sLength: number): boolean {
   let pi = 0;
   let si = 0;
   let starP = -1;
   let starS = 0;
-  while (si < s.length) {
-    const pc = p[pi];
+  while (si < sLength) {
+    const pc = pi < pLength ? p[pi] : undefined;
     if (pc === '*') {
       starP = pi++;
       starS = si;
@@ -29,8 +39,8 @@ export function wildcardMatch(pattern: string, text: string): boolean {
       return false;
     }
   }
-  while (p[pi] === '*') pi++;
-  return pi === p.length;
+  while (pi < pLength && p[pi] === '*') pi++;
+  return pi === pLength;
 }
 
 /** True when `text` matches any of the patterns. */

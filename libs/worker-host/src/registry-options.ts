@@ -28,6 +28,7 @@ export async function serviceRegistryAccess(config: WorkerJobsConfig, metrics: S
   return {
     options: {
       insecureRegistries: [...config.insecureRegistries],
+      mirrors: [...config.registryMirrors],
       credentials,
       timeoutMs: config.registryTimeoutMs,
       dispatcher,

@@ -41,6 +41,7 @@ export type WorkerJobsConfig = Pick<
   | 'verdictTtlMs'
   | 'revocationCheck'
   | 'insecureRegistries'
+  | 'registryMirrors'
   | 'dockerConfig'
   | 'dockerConfigFile'
   | 'registryTimeoutMs'

@@ -4,7 +4,7 @@
  * attestor (`cert` + `certChain`) is a trust anchor of one `ca` store, under a
  * fixed strict policy with `*` scope and identities, and no TSA.
  */
-import { fillJson, hashTrustAnchors, verdictKey } from '@notary-gate/cache';
+import { fillJson, hashTrustAnchors, setJson, verdictKey } from '@notary-gate/cache';
 import type { VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 import { JobErrorCodes, JobFailure } from '@notary-gate/contracts';
 import {
@@ -90,11 +90,18 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
           rules: VERDICT_RULES_VERSION,
         },
       });
-      const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, async () => {
+      const produce = async () => {
         const { reply, ttlMs } = await verify();
         // A negative verdict lives as long as a referrer list: a signature may be added any time.
         return { value: reply, ttlMs: Math.min(verdictTtlMs, ttlMs, reply.verified ? verdictTtlMs : access.lifetimes.referrersTtlMs) };
-      });
+      };
+      if (request.noCache) {
+        // `useCache: false`: never answer from the cache; the fresh verdict may still serve later requests that allow it.
+        const { value, ttlMs } = await produce();
+        if (ttlMs > 0) await setJson(cache, key, value, ttlMs).catch(() => undefined);
+        return value;
+      }
+      const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, produce);
       return cached!;
     });
 }

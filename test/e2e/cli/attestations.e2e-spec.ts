@@ -101,8 +101,24 @@ it('each signed attestation verifies by its digest', async () => {
   }
 });
 
-it('inspect prints the seed (§1) tree for each signature', async () => {
+it("inspect prints notation's current tree by default", async () => {
   const result = await run(['inspect', imageRef, ...insecure()]);
+  expect(result).toMatchObject({ status: 0, stderr: '' });
+  const lines = result.stdout.split('\n');
+  expect(lines.slice(0, 4)).toEqual([
+    'Inspecting all signatures for signed artifact',
+    `${registry.host}/kyverno/test-verify-image@${imageDigest}`,
+    '└── application/vnd.cncf.notary.signature',
+    `    ├── ${digests.signatureJws}`,
+  ]);
+  expect(lines).toContain('    │   ├── signature algorithm: RSASSA-PSS-SHA-256');
+  expect(lines).toContain('    │   ├── signature envelope type: application/jose+json');
+  expect(lines).toContain('    │   │   └── signing time: Tue Nov 24 12:00:00 2026');
+  expect(lines).not.toContain('    │   ├── media type: application/jose+json');
+});
+
+it("inspect --style notation-1.0 prints notation 1.0's tree for each signature (Kyverno's documentation)", async () => {
+  const result = await run(['inspect', imageRef, '--style', 'notation-1.0', ...insecure()]);
   expect(result).toMatchObject({ status: 0, stderr: '' });
   const lines = result.stdout.split('\n');
   expect(lines.slice(0, 4)).toEqual([

@@ -53,7 +53,7 @@ describe('bad input: one line, exit 2', () => {
     [['verify', 'registry.example.com/app:v1', '--cert', 'x.pem', '--max-signatures', '0'], 'Error: invalid --max-signatures "0": expected a positive integer'],
     [['verify', 'registry.example.com/app:v1', '--cert', 'x.pem', '--user-metadata', 'novalue'], 'Error: invalid --user-metadata "novalue": expected key=value'],
     [['inspect', 'registry.example.com/app:v1', '-o', 'yaml'], 'Error: invalid --output "yaml": use tree or json'],
-    [['inspect', 'registry.example.com/app:v1', '--style', 'fancy'], 'Error: invalid --style "fancy": use seed or notation'],
+    [['inspect', 'registry.example.com/app:v1', '--style', 'fancy'], 'Error: invalid --style "fancy": use notation or notation-1.0'],
     [['discover', 'registry.example.com/app:v1', '--insecure-registry', 'http://x'], 'Error: invalid --insecure-registry "http://x": expected HOST[:PORT]'],
     [['sign', 'registry.example.com/app:v1', '--key', 'k', '--cert', 'c', '--signature-format', 'pgp'], 'Error: invalid --signature-format "pgp": use jws or cose'],
     [['sign', 'registry.example.com/app:v1', '--key', 'k', '--cert', 'c', '--expiry', '1 year'], 'Error: invalid duration "1 year": use a number with a unit d, h, m, s or ms, e.g. 24h, 7d, 1h30m'],

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../support/registry';
 import { notaryGate } from './cli-harness';
-import { sharedPath } from '../../support/shared';
+import { fixturePath } from '../../support/fixtures';
 
-const VECTORS = sharedPath('vectors/notation-cli');
+const VECTORS = fixturePath('notation-cli');
 /** The signatures were made on 2026-11-24 around 23:05 UTC; the `*-expired` ones with `--expiry 1s`. */
 const NOW = new Date('2026-11-25T00:00:00Z');
 

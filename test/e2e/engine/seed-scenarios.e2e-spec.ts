@@ -46,7 +46,7 @@ describe('seed §3: check-image-notary', () => {
     const mutated = applyPatch(podRequest(image('signed')).object!, verdict.patch) as { metadata: { annotations: Record<string, string> } };
     expect(JSON.parse(mutated.metadata.annotations['kyverno.io/verify-images']!)).toEqual({ [`${seed.repository}@${digest}`]: 'pass' });
     expect(verdict.results).toEqual([
-      { policy: 'check-image-notary', rule: 'verify-signature-notary', status: 'pass', message: `verified image signatures for ${image('signed')}`, image: `${seed.repository}@${digest}`, warn: false },
+      { policy: 'check-image-notary', identity: { kind: 'ClusterPolicy', name: 'check-image-notary' }, rule: 'verify-signature-notary', status: 'pass', message: `verified image signatures for ${image('signed')}`, image: `${seed.repository}@${digest}`, warn: false },
     ]);
   });
 

@@ -13,7 +13,7 @@ import { parsePolicyDocuments, type Policy } from '@notary-gate/policy';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { buildSeedImages, type SeedImages } from '../../fixtures/seed-images';
 import { configMapsFromYaml, podRequest } from '../../support/admission';
-import { startRegistry, type TestRegistry } from '../../support/registry';
+import { freePort, startRegistry, type TestRegistry } from '../../support/registry';
 
 let registry: TestRegistry;
 let seed: SeedImages;
@@ -63,7 +63,7 @@ describe('validateAdmission against the real workers (seed check-image-notary)',
     registry.clearRequests();
     const verdict = await validate(mutated, policy('check-image-notary.yaml'));
     expect(verdict).toMatchObject({ allowed: true, message: null, warnings: [] });
-    expect(verdict.results).toEqual([{ policy: 'check-image-notary', rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
+    expect(verdict.results).toEqual([{ policy: 'check-image-notary', identity: { kind: 'ClusterPolicy', name: 'check-image-notary' }, rule: 'verify-signature-notary', status: 'pass', message: 'image verified', warn: false }]);
     await settle();
     expect(registry.requests()).toEqual([]);
   });
@@ -114,4 +114,33 @@ describe('validateAdmission against the real workers (seed check-image-sbom-lice
     expect(verdict.results[0]!.message).toContain(`unverified image ${artifact('mit')}; image attestations verification failed, verifiedCount: 0, requiredCount: 1`);
     expect(verdict.results[0]!.message).toMatch(/; the annotation recording it as verified was not trusted$/);
   });
+});
+
+describe('failurePolicy Ignore means one thing in both phases (a registry that does not answer)', () => {
+  it('the mutating phase admits the image unpinned with a warning, and the validating phase admits it too, naming the outage', async () => {
+    // A loopback port with nothing listening: connection refused, an inconclusive verification.
+    const down = await freePort();
+    const yaml = seed.policies['check-image-notary.yaml']!.split(registry.host).join(`127.0.0.1:${down}`).replace('failurePolicy: Fail', 'failurePolicy: Ignore');
+    const ignore = parsePolicyDocuments(yaml, 'ignore.yaml').policies;
+    const outage = createWorkers({ registry: new RegistryClient({ insecureRegistries: [`127.0.0.1:${down}`], retry: { attempts: 1 } }), cache: new MemoryCacheStore() });
+    try {
+      const request = podRequest(`127.0.0.1:${down}/kyverno/test-verify-image:signed`);
+      const options = { jobs: outage.port(), configMaps: configMapsFromYaml(seed.configMapYaml) };
+      const mutation = await evaluateAdmission(request, ignore, options);
+      expect(mutation.allowed).toBe(true);
+      expect(mutation.patch.find((operation) => operation.path.endsWith('/image'))).toBeUndefined();
+      expect(mutation.warnings[0]).toMatch(/^policy check-image-notary\.verify-signature-notary: failed to verify image 127\.0\.0\.1:\d+\/kyverno\/test-verify-image:signed: /);
+      const mutated = { ...request, object: applyPatch(request.object!, mutation.patch) };
+      const verdict = await validateAdmission(mutated, ignore, options);
+      expect(verdict).toMatchObject({ allowed: true, message: null });
+      expect(verdict.results[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/^missing digest for 127\.0\.0\.1:\d+\/kyverno\/test-verify-image:signed; /) });
+      expect(verdict.warnings).toHaveLength(1);
+      // The same outage under failurePolicy Fail: both phases deny.
+      const fail = parsePolicyDocuments(yaml.replace('failurePolicy: Ignore', 'failurePolicy: Fail'), 'fail.yaml').policies;
+      expect((await evaluateAdmission(request, fail, options)).allowed).toBe(false);
+      expect((await validateAdmission(mutated, fail, options)).allowed).toBe(false);
+    } finally {
+      await outage.close();
+    }
+  }, 60_000);
 });

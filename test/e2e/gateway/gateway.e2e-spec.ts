@@ -16,7 +16,7 @@ import { RegistryClient } from '@notary-gate/oci';
 import { JsonLogger, ServiceMetrics } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { parse, parseAllDocuments } from 'yaml';
-import { KubernetesConfigMaps, PolicyStore, bootstrapGateway, inClusterApi, loadGatewayConfig, type GatewayHandle } from '../../../apps/gateway/src';
+import { KubernetesConfigMaps, PolicyStore, bootstrapGateway, loadGatewayConfig, loadKubeConfig, type GatewayHandle } from '../../../apps/gateway/src';
 import { FAKE_TOKEN, startFakeKubernetes, type FakeKubernetes } from './fake-kubernetes';
 import { buildSeedImages, type SeedImages } from '../../fixtures/seed-images';
 import { podRequest } from '../../support/admission';
@@ -391,8 +391,8 @@ describe('policies and ConfigMaps from the Kubernetes API', () => {
     kube = await startFakeKubernetes();
     // The SBOM policy reads ConfigMap kyverno/keys through a `context` entry.
     const [keys] = parseAllDocuments(seed.configMapYaml).map((document) => document.toJS() as { metadata: { name: string; namespace: string }; data: Record<string, string> });
-    kube.configMaps.set('kyverno/keys', { data: keys!.data, metadata: keys!.metadata });
-    kube.clusterPolicies.push(parse(seed.policies['check-image-sbom-license.yaml']!) as Record<string, unknown>);
+    kube.api.apply('/configmaps', { metadata: keys!.metadata, data: keys!.data });
+    kube.api.apply('kyverno.io/clusterpolicies', parse(seed.policies['check-image-sbom-license.yaml']!) as Record<string, unknown>);
     const config = loadGatewayConfig({
       KUBERNETES_SERVICE_HOST: kube.host,
       KUBERNETES_SERVICE_PORT: String(kube.port),
@@ -428,32 +428,40 @@ describe('policies and ConfigMaps from the Kubernetes API', () => {
     const denied = await admit('mit');
     expect(denied.allowed).toBe(false);
     expect(denied.status?.message).toContain('check-image-attestation:\n  verify-attestation-notary: ');
-    expect(kube.requests.map((entry) => entry.path)).toEqual(
+    expect(kube.api.requests.map((entry) => entry.path)).toEqual(
       expect.arrayContaining(['/apis/kyverno.io/v1/clusterpolicies', '/apis/kyverno.io/v1/policies', '/api/v1/namespaces/kyverno/configmaps/keys']),
     );
-    expect(kube.requests.every((entry) => entry.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+    expect(kube.api.requests.every((entry) => entry.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
+    // Watched, not polled: one list, then a watch from its resourceVersion.
+    expect(kube.api.requests.filter((entry) => entry.path === '/apis/kyverno.io/v1/clusterpolicies').map((entry) => entry.query.get('watch'))).toEqual([null, 'true']);
   });
 
   it('serves the ops endpoints over plain HTTP too when asked (OPS_PORT)', async () => {
     const ready = await request(`${inCluster.opsUrl}/readyz`);
     expect(ready.statusCode).toBe(200);
     const report = (await ready.body.json()) as { checks: { name: string; ok: boolean; detail: string }[] };
-    expect(report.checks).toEqual([{ name: 'policies', critical: true, ok: true, detail: '1 policies; policies from the Kubernetes API: loaded' }]);
+    expect(report.checks).toEqual([
+      { name: 'policies', critical: true, ok: true, detail: '1 policies; policies from the Kubernetes API: loaded' },
+      { name: 'kubernetes', critical: false, ok: true, detail: 'clusterpolicies.kyverno.io: synced; policies.kyverno.io: synced' },
+    ]);
     const metricsText = await (await request(`${inCluster.opsUrl}/metrics`)).body.text();
     expect(metricsText).toMatch(/notary_gate_admissions_total\{[^}]*result="denied"[^}]*\} 1/);
+    expect(metricsText).toMatch(/notary_gate_policies\{[^}]*state="loaded"[^}]*\} 1/);
+    expect(metricsText).toMatch(/notary_gate_policies\{[^}]*state="refused"[^}]*\} 0/);
   });
 
   it('reads ConfigMaps with the in-cluster token and CA: found, missing, forbidden', async () => {
-    const api = inClusterApi({ host: kube.host, port: kube.port, serviceAccountDir: kube.serviceAccountDir });
+    const kubeConfig = loadKubeConfig({ inCluster: { host: kube.host, port: kube.port, serviceAccountDir: kube.serviceAccountDir } })!;
+    const configMaps = new KubernetesConfigMaps(kubeConfig, 0);
+    expect(await configMaps.get('kyverno', 'keys')).toMatchObject({ data: { certificate: expect.stringContaining('BEGIN CERTIFICATE') }, metadata: { name: 'keys', namespace: 'kyverno' } });
+    expect(await configMaps.get('kyverno', 'absent')).toBeNull();
+    kube.api.forbid('/configmaps');
     try {
-      const configMaps = new KubernetesConfigMaps(api, 0);
-      expect(await configMaps.get('kyverno', 'keys')).toMatchObject({ data: { certificate: expect.stringContaining('BEGIN CERTIFICATE') }, metadata: { name: 'keys', namespace: 'kyverno' } });
-      expect(await configMaps.get('kyverno', 'absent')).toBeNull();
-      await expect(configMaps.get('forbidden', 'keys')).rejects.toMatchObject({ name: 'KubernetesApiError', status: 403, message: expect.stringContaining('cannot get resource "configmaps"') });
-      // A name that would reshape the URL is never requested.
-      expect(await configMaps.get('kyverno', '../../secrets/x')).toBeNull();
+      await expect(configMaps.get('kyverno', 'keys')).rejects.toMatchObject({ name: 'KubernetesApiError', status: 403, message: expect.stringMatching(/^get configmap kyverno\/keys: 403 Forbidden: configmaps is forbidden: /) });
     } finally {
-      await api.close();
+      kube.api.allow('/configmaps');
     }
+    // A name that would reshape the URL is never requested.
+    expect(await configMaps.get('kyverno', '../../secrets/x')).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { MessagingModule } from '@notary-gate/messaging';
 import { JsonLogger } from '@notary-gate/service';
 import { bootstrapGateway, loadGatewayConfig, type GatewayHandle } from '../../../apps/gateway/src';
 import { podRequest } from '../../support/admission';
-import { sharedPath } from '../../support/shared';
+import { fixturePath } from '../../support/fixtures';
 
 const LIMITS = { headersTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxConnections: 40, maxInFlight: 2, maxContainers: 50, maxImages: 10, maxBodyBytes: 1024 * 1024 };
 let jobsAsked = 0;
@@ -27,7 +27,7 @@ const lines: Record<string, unknown>[] = [];
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ng-front-'));
   // The seed's notary policy with a 3 s webhook timeout (failurePolicy Fail): the stuck tier answers nothing.
-  const policy = readFileSync(sharedPath('seed/policies/check-image-notary.yaml'), 'utf8').replace('    timeoutSeconds: 30\n', '    timeoutSeconds: 3\n');
+  const policy = readFileSync(fixturePath('seed/policies/check-image-notary.yaml'), 'utf8').replace('    timeoutSeconds: 30\n', '    timeoutSeconds: 3\n');
   expect(policy).toContain('timeoutSeconds: 3\n');
   writeFileSync(join(work, 'policy.yaml'), policy);
   gateway = await bootstrapGateway(loadGatewayConfig({ POLICY_DIR: work, PORT: '0', HOST: '127.0.0.1', RESCAN_INTERVAL: '0s' }), {

@@ -8,12 +8,14 @@
  * into mounted volumes; and the Kubernetes objects refer to each other
  * consistently (selectors, Services, webhooks, certificates, RBAC, HPAs).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { ConfigError, type ConfigSchema, type Environment } from '@notary-gate/service';
+import { ConfigError, cacheVariables, commonVariables, loadConfig, mergeSchemas, type ConfigSchema, type Environment } from '@notary-gate/service';
 import { WORKER_ROLES, loadWorkerConfig, workerVariables } from '@notary-gate/worker-host';
+import { serveVariables } from '../../../apps/cli/src/commands/serve';
 import { gatewaySchema, loadGatewayConfig } from '../../../apps/gateway/src';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -24,6 +26,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** The apps a container may run, by its `dist/` entry point: the schema and loader of each. */
 const APPS: Record<string, { schema: ConfigSchema; load(env: Environment): unknown }> = {
   'dist/apps/gateway/src/main.js': { schema: gatewaySchema, load: (env) => loadGatewayConfig(env, { requireNats: true }) },
+  // `notary-gate serve` (embedded): the gateway's variables and the workers' cache, as startServe loads them.
+  'dist/apps/cli/src/main.js': {
+    schema: { ...mergeSchemas(gatewaySchema, cacheVariables), ...serveVariables } as ConfigSchema,
+    load: (env) => [loadGatewayConfig(env), loadConfig(mergeSchemas(commonVariables, cacheVariables), env), loadConfig(serveVariables, env)],
+  },
   ...Object.fromEntries(
     Object.values(WORKER_ROLES).map((role) => [`dist/apps/${role.service}/src/main.js`, { schema: workerVariables as ConfigSchema, load: (env: Environment) => loadWorkerConfig(env) }]),
   ),
@@ -91,11 +98,14 @@ describe('Dockerfile', () => {
     expect(instructions.some((line) => /^WORKDIR \/app$/.test(line))).toBe(true);
   });
 
-  it('defaults to `notary-gate serve` (embedded), from the build output', () => {
+  it('defaults to `notary-gate serve` (embedded) on the examples it ships, from the build output', () => {
     const cmd = instructions.filter((line) => line.startsWith('CMD ')).pop()!;
     const command = JSON.parse(cmd.slice(4)) as string[];
-    expect(command).toEqual(['node', 'dist/apps/cli/src/main.js', 'serve']);
+    expect(command).toEqual(['node', 'dist/apps/cli/src/main.js', 'serve', '--policies', 'examples/policies', '--configmaps', 'examples/configmaps']);
     expect(sourceOf(command[1]!)).toBe('apps/cli/src/main.ts');
+    expect(instructions).toContain('COPY examples ./examples');
+    expect(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n')).not.toContain('examples');
+    expect(existsSync(join(ROOT, 'examples/policies/check-image-notary.yaml'))).toBe(true);
   });
 });
 
@@ -146,119 +156,184 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** `kubectl kustomize <dir>` (client-side, no cluster) parsed into objects. */
+function render(directory: string): Json[] {
+  const text = execFileSync('kubectl', ['kustomize', join(ROOT, directory)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return parseAllDocuments(text).map((document) => document.toJS() as Json | null).filter((object): object is Json => object !== null);
+}
+
+const GATEWAY_APP = 'dist/apps/gateway/src/main.js';
+const SERVE_APP = 'dist/apps/cli/src/main.js';
+const gatewayCommands = new Set([GATEWAY_APP, SERVE_APP]);
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
+
 describe('deploy/kubernetes', () => {
-  const directory = join(ROOT, 'deploy/kubernetes');
-  const files = readdirSync(directory).filter((file) => /\.ya?ml$/.test(file));
-  const parsed = files.map((file) => ({ file, documents: parseAllDocuments(readFileSync(join(directory, file), 'utf8')) }));
-  const objects = parsed.flatMap(({ file, documents }) =>
-    (Array.isArray(documents) ? documents : [documents]).map((document) => ({ file, object: document.toJS() as Json | null })).filter((entry) => entry.object !== null),
-  );
-  const ofKind = (kind: string) => objects.filter((entry) => entry.object!['kind'] === kind).map((entry) => entry.object!);
-  const named = (kind: string, name: string) => ofKind(kind).find((object) => object['metadata']['name'] === name);
-  const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
+  const OVERLAYS = {
+    embedded: [SERVE_APP],
+    distributed: [GATEWAY_APP, ...Object.values(WORKER_ROLES).map((role) => `dist/apps/${role.service}/src/main.js`)],
+    'gateway-only': [GATEWAY_APP],
+  } as const;
+  const WEBHOOKS = { 'deploy/kubernetes/webhooks': 'Fail', 'deploy/kubernetes/webhooks/ignore': 'Ignore' } as const;
 
-  it('is well-formed YAML with apiVersion, kind and name on every object, all listed in the kustomization', () => {
-    for (const { file, documents } of parsed) {
-      for (const document of Array.isArray(documents) ? documents : [documents]) {
-        expect({ file, errors: document.errors.map(String), warnings: document.warnings.map(String) }).toEqual({ file, errors: [], warnings: [] });
-      }
-    }
-    for (const { file, object } of objects.filter((entry) => entry.object!['kind'] !== 'Kustomization')) {
-      expect({ file, apiVersion: typeof object!['apiVersion'], kind: typeof object!['kind'], name: typeof object!['metadata']?.['name'] }).toEqual({ file, apiVersion: 'string', kind: 'string', name: 'string' });
-    }
-    const kustomization = ofKind('Kustomization')[0]!;
-    expect([...(kustomization['resources'] as string[])].sort()).toEqual(files.filter((file) => file !== 'kustomization.yaml').sort());
-  });
-
-  it('runs every role as a Deployment of the one image, on what the build produces, with an environment its schema accepts', () => {
+  describe.each(Object.entries(OVERLAYS))('overlays/%s', (overlay, apps) => {
+    const objects = render(`deploy/kubernetes/overlays/${overlay}`);
+    const ofKind = (kind: string) => objects.filter((object) => object['kind'] === kind);
+    const named = (kind: string, name: string) => ofKind(kind).find((object) => object['metadata']['name'] === name);
     const deployments = ofKind('Deployment');
-    const configMaps = new Map(ofKind('ConfigMap').map((map) => [map['metadata']['name'], map['data'] ?? {}]));
-    const images = new Set<string>();
-    const commands = deployments.map((deployment) => {
-      const pod = deployment['spec']['template'];
-      expect(matches(deployment['spec']['selector']['matchLabels'], pod['metadata']['labels'])).toBe(true);
-      const [container, ...others] = pod['spec']['containers'] as Json[];
-      expect(others).toEqual([]);
-      images.add(container!['image']);
-      expect(container!['command'][0]).toBe('node');
-      sourceOf(container!['command'][1]);
-      const env: Record<string, string> = { ...PLATFORM_VARIABLES };
-      for (const source of container!['envFrom'] ?? []) Object.assign(env, configMaps.get(source['configMapRef']['name']));
-      for (const variable of container!['env'] ?? []) env[variable['name']] = String(variable['value']);
-      for (const [key, value] of Object.entries(env)) if (value === '') delete env[key]; // unset
-      const mounts = ((container!['volumeMounts'] ?? []) as Json[]).map((mount) => mount['mountPath'] as string);
-      expectAcceptedEnvironment(container!['command'], env, mounts, `Deployment ${deployment['metadata']['name']}`);
-      // The probes and Prometheus reach the port the app listens on.
-      const ports = new Map(((container!['ports'] ?? []) as Json[]).map((port) => [port['name'], port['containerPort']]));
-      const listening = Number(container!['command'][1] === 'dist/apps/gateway/src/main.js' ? env['PORT'] : env['OPS_PORT']);
-      for (const probe of ['readinessProbe', 'livenessProbe']) expect(ports.get(container![probe]['httpGet']['port'])).toBe(listening);
-      expect(Number(pod['metadata']['annotations']['prometheus.io/port'])).toBe(listening);
-      expect(named('ServiceAccount', pod['spec']['serviceAccountName'])).toBeDefined();
-      return container!['command'][1];
+    const commandOf = (deployment: Json): string => deployment['spec']['template']['spec']['containers'][0]['command'][1];
+    const gateway = () => deployments.find((deployment) => gatewayCommands.has(commandOf(deployment)))!;
+
+    it('renders the roles of its kind, and no webhook configuration (those are applied last, apart)', () => {
+      expect(deployments.map(commandOf).sort()).toEqual([...apps].sort());
+      expect(objects.filter((object) => /WebhookConfiguration$/.test(object['kind']))).toEqual([]);
+      for (const object of objects) expect({ kind: object['kind'], name: typeof object['metadata']?.['name'] }).toEqual({ kind: object['kind'], name: 'string' });
     });
-    expect(images.size).toBe(1);
-    expect(commands.sort()).toEqual(Object.keys(APPS).sort());
-  });
 
-  it('scales each worker with an HPA and protects every role with a PodDisruptionBudget', () => {
-    const deployments = ofKind('Deployment');
-    const workers = deployments.filter((deployment) => deployment['spec']['template']['spec']['containers'][0]['command'][1] !== 'dist/apps/gateway/src/main.js');
-    expect(workers).toHaveLength(3);
-    for (const worker of workers) {
-      const hpa = ofKind('HorizontalPodAutoscaler').find((candidate) => candidate['spec']['scaleTargetRef']['name'] === worker['metadata']['name']);
-      expect(hpa?.['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: worker['metadata']['name'] });
-      expect(hpa?.['spec']['minReplicas']).toBeGreaterThanOrEqual(2);
-      // Utilization targets need CPU requests.
-      expect(worker['spec']['template']['spec']['containers'][0]['resources']['requests']['cpu']).toBeDefined();
-    }
-    for (const deployment of deployments) {
-      const labels = deployment['spec']['template']['metadata']['labels'];
-      expect(ofKind('PodDisruptionBudget').filter((pdb) => matches(pdb['spec']['selector']['matchLabels'], labels))).toHaveLength(1);
-    }
-  });
+    it('runs every role as a Deployment of the one image, on what the build produces, with an environment its schema accepts', () => {
+      const configMaps = new Map(ofKind('ConfigMap').map((map) => [map['metadata']['name'], map['data'] ?? {}]));
+      const images = new Set<string>();
+      for (const deployment of deployments) {
+        const pod = deployment['spec']['template'];
+        expect(matches(deployment['spec']['selector']['matchLabels'], pod['metadata']['labels'])).toBe(true);
+        const [container, ...others] = pod['spec']['containers'] as Json[];
+        expect(others).toEqual([]);
+        images.add(container!['image']);
+        expect(container!['command'][0]).toBe('node');
+        sourceOf(container!['command'][1]);
+        if (container!['command'][1] === SERVE_APP) expect(container!['command'].slice(2)).toEqual(['serve']);
+        const env: Record<string, string> = { ...PLATFORM_VARIABLES };
+        for (const source of container!['envFrom'] ?? []) Object.assign(env, configMaps.get(source['configMapRef']['name']));
+        for (const variable of container!['env'] ?? []) env[variable['name']] = String(variable['value']);
+        for (const [key, value] of Object.entries(env)) if (value === '') delete env[key]; // unset
+        const mounts = ((container!['volumeMounts'] ?? []) as Json[]).map((mount) => mount['mountPath'] as string);
+        expectAcceptedEnvironment(container!['command'], env, mounts, `${overlay}: Deployment ${deployment['metadata']['name']}`);
+        // The probes and Prometheus reach the port the app listens on.
+        const ports = new Map(((container!['ports'] ?? []) as Json[]).map((port) => [port['name'], port['containerPort']]));
+        const listening = Number(gatewayCommands.has(container!['command'][1]) ? env['PORT'] : env['OPS_PORT']);
+        for (const probe of ['readinessProbe', 'livenessProbe']) expect(ports.get(container![probe]['httpGet']['port'])).toBe(listening);
+        expect(Number(pod['metadata']['annotations']['prometheus.io/port'])).toBe(listening);
+        expect(named('ServiceAccount', pod['spec']['serviceAccountName'])).toBeDefined();
+      }
+      expect(images).toEqual(new Set(['ghcr.io/notary-gate/notary-gate:0.1.0']));
+    });
 
-  it('points both webhooks at the gateway Service, serving the certificate cert-manager issues for it', () => {
-    const mutating = ofKind('MutatingWebhookConfiguration')[0]!;
-    const validating = ofKind('ValidatingWebhookConfiguration')[0]!;
-    expect(mutating['webhooks'].map((hook: Json) => hook['name'])).toEqual(['mutate.notary-gate.svc-fail']);
-    expect(validating['webhooks'].map((hook: Json) => hook['name'])).toEqual(['validate.notary-gate.svc-fail']);
-    const gateway = ofKind('Deployment').find((deployment) => deployment['spec']['template']['spec']['containers'][0]['command'][1] === 'dist/apps/gateway/src/main.js')!;
-    const pod = gateway['spec']['template'];
-    for (const [configuration, path] of [
-      [mutating, '/mutate'],
-      [validating, '/validate'],
-    ] as const) {
-      const [hook] = configuration['webhooks'] as Json[];
-      expect(hook!['admissionReviewVersions']).toEqual(['v1']);
-      expect(hook!['sideEffects']).toBe('None');
-      expect(hook!['timeoutSeconds']).toBeLessThanOrEqual(30);
-      const { name, namespace, port } = hook!['clientConfig']['service'];
-      expect(hook!['clientConfig']['service']['path']).toBe(path);
-      const service = named('Service', name)!;
-      expect(service['metadata']['namespace']).toBe(namespace);
-      expect(matches(service['spec']['selector'], pod['metadata']['labels'])).toBe(true);
-      const servicePort = (service['spec']['ports'] as Json[]).find((candidate) => candidate['port'] === port)!;
-      expect(pod['spec']['containers'][0]['ports'].some((containerPort: Json) => containerPort['name'] === servicePort['targetPort'])).toBe(true);
-      expect(hook!['namespaceSelector']['matchExpressions']).toContainEqual(expect.objectContaining({ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: expect.arrayContaining([namespace]) }));
-      const [certificateNamespace, certificateName] = (configuration['metadata']['annotations']['cert-manager.io/inject-ca-from'] as string).split('/');
-      const certificate = named('Certificate', certificateName!)!;
-      expect(certificate['metadata']['namespace']).toBe(certificateNamespace);
-      expect(certificate['spec']['dnsNames']).toContain(`${name}.${namespace}.svc`);
-      const tlsVolume = (pod['spec']['volumes'] as Json[]).find((volume) => volume['secret']?.['secretName'] === certificate['spec']['secretName']);
-      expect(tlsVolume).toBeDefined();
-    }
-  });
+    it('scales every role, the gateway included, with an HPA and protects each with a PodDisruptionBudget', () => {
+      for (const deployment of deployments) {
+        const hpa = ofKind('HorizontalPodAutoscaler').find((candidate) => candidate['spec']['scaleTargetRef']['name'] === deployment['metadata']['name']);
+        expect(hpa?.['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment['metadata']['name'] });
+        expect(hpa?.['spec']['minReplicas']).toBeGreaterThanOrEqual(2);
+        // Utilization targets need CPU requests.
+        expect(deployment['spec']['template']['spec']['containers'][0]['resources']['requests']['cpu']).toBeDefined();
+        const labels = deployment['spec']['template']['metadata']['labels'];
+        expect(ofKind('PodDisruptionBudget').filter((pdb) => matches(pdb['spec']['selector']['matchLabels'], labels))).toHaveLength(1);
+      }
+    });
 
-  it('lets the gateway read ConfigMaps and Kyverno policies, and gives the workers no API access', () => {
-    const binding = ofKind('ClusterRoleBinding')[0]!;
-    const role = named('ClusterRole', binding['roleRef']['name'])!;
-    const rules = role['rules'] as Json[];
-    const grants = (group: string, resource: string) => rules.some((rule) => rule['apiGroups'].includes(group) && rule['resources'].includes(resource) && ['get', 'list', 'watch'].every((verb) => rule['verbs'].includes(verb)));
-    expect(grants('', 'configmaps')).toBe(true);
-    expect(grants('kyverno.io', 'clusterpolicies')).toBe(true);
-    const gatewayAccount = ofKind('Deployment').find((deployment) => deployment['spec']['template']['spec']['containers'][0]['command'][1] === 'dist/apps/gateway/src/main.js')!['spec']['template']['spec']['serviceAccountName'];
-    expect(binding['subjects']).toEqual([expect.objectContaining({ kind: 'ServiceAccount', name: gatewayAccount })]);
-    const workerAccounts = new Set(ofKind('Deployment').filter((deployment) => deployment['spec']['template']['spec']['serviceAccountName'] !== gatewayAccount).map((deployment) => deployment['spec']['template']['spec']['serviceAccountName']));
-    for (const account of workerAccounts) expect(named('ServiceAccount', account)!['automountServiceAccountToken']).toBe(false);
+    it('reaches the tier as its kind says: in-process, NATS and Redis in the cluster, or a shared NATS over TLS', () => {
+      const settings = named('ConfigMap', 'notary-gate')!['data'] as Record<string, string>;
+      if (overlay === 'embedded') expect([settings['NATS_URL'], settings['REDIS_URL']]).toEqual([undefined, undefined]);
+      if (overlay === 'distributed') expect([new URL(settings['NATS_URL']!).protocol, new URL(settings['REDIS_URL']!).protocol]).toEqual(['nats:', 'redis:']);
+      if (overlay === 'gateway-only') expect([new URL(settings['NATS_URL']!).protocol, settings['REDIS_URL']]).toEqual(['tls:', undefined]);
+    });
+
+    it('lets only notary-gate reach NATS and Redis where it runs them', () => {
+      const policies = ofKind('NetworkPolicy');
+      if (overlay !== 'distributed') return expect(policies).toEqual([]);
+      for (const [namespace, port] of [
+        ['nats', 4222],
+        ['redis', 6379],
+      ] as const) {
+        const policy = policies.find((candidate) => candidate['metadata']['namespace'] === namespace)!;
+        expect(policy['spec']['policyTypes']).toEqual(['Ingress']);
+        const clients = (policy['spec']['ingress'] as Json[]).filter((rule) => rule['ports']?.some((candidate: Json) => candidate['port'] === port));
+        expect(clients).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'notary-gate' } } }], ports: [{ protocol: 'TCP', port }] }]);
+      }
+    });
+
+    it('gives the gateway read access to the facts of an admission, events, and secrets of its own namespace only; the workers none', () => {
+      const binding = ofKind('ClusterRoleBinding')[0]!;
+      const rules = named('ClusterRole', binding['roleRef']['name'])!['rules'] as Json[];
+      const grants = (list: Json[], group: string, resource: string, verbs: string[]) =>
+        list.some((rule) => rule['apiGroups'].includes(group) && rule['resources'].includes(resource) && verbs.every((verb) => rule['verbs'].includes(verb)));
+      const read = ['get', 'list', 'watch'];
+      for (const [group, resource] of [
+        ['', 'configmaps'],
+        ['', 'namespaces'],
+        ['rbac.authorization.k8s.io', 'rolebindings'],
+        ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+        ['kyverno.io', 'clusterpolicies'],
+        ['kyverno.io', 'policies'],
+        ['kyverno.io', 'policyexceptions'],
+      ] as const) {
+        expect({ group, resource, granted: grants(rules, group, resource, read) }).toEqual({ group, resource, granted: true });
+      }
+      expect(grants(rules, '', 'events', ['create', 'patch'])).toBe(true);
+      expect(rules.some((rule) => rule['resources'].includes('secrets'))).toBe(false);
+      const account = gateway()['spec']['template']['spec']['serviceAccountName'];
+      const namespace = gateway()['metadata']['namespace'];
+      expect(binding['subjects']).toEqual([expect.objectContaining({ kind: 'ServiceAccount', name: account })]);
+      const secretsBinding = ofKind('RoleBinding').find((candidate) => candidate['subjects'].some((subject: Json) => subject['name'] === account))!;
+      expect(secretsBinding['metadata']['namespace']).toBe(namespace);
+      const secretsRole = ofKind('Role').find((candidate) => candidate['metadata']['name'] === secretsBinding['roleRef']['name'])!;
+      expect(secretsRole['rules']).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+      const workerAccounts = new Set(deployments.filter((deployment) => deployment !== gateway()).map((deployment) => deployment['spec']['template']['spec']['serviceAccountName']));
+      for (const workerAccount of workerAccounts) expect(named('ServiceAccount', workerAccount)!['automountServiceAccountToken']).toBe(false);
+    });
+
+    it.each(Object.entries(WEBHOOKS))('%s points both webhooks at the gateway Service and its cert-manager certificate, and cannot lock the cluster', (directory, failurePolicy) => {
+      const hooks = render(directory);
+      const mutating = hooks.find((object) => object['kind'] === 'MutatingWebhookConfiguration')!;
+      const validating = hooks.find((object) => object['kind'] === 'ValidatingWebhookConfiguration')!;
+      const suffix = failurePolicy === 'Fail' ? 'fail' : 'ignore';
+      expect(mutating['webhooks'].map((hook: Json) => hook['name'])).toEqual([`mutate.notary-gate.svc-${suffix}`]);
+      expect(validating['webhooks'].map((hook: Json) => hook['name'])).toEqual([`validate.notary-gate.svc-${suffix}`]);
+      const pod = gateway()['spec']['template'];
+      for (const [configuration, path] of [
+        [mutating, '/mutate'],
+        [validating, '/validate'],
+      ] as const) {
+        const [hook] = configuration['webhooks'] as Json[];
+        expect(hook!['admissionReviewVersions']).toEqual(['v1']);
+        expect(hook!['sideEffects']).toBe('None');
+        expect(hook!['failurePolicy']).toBe(failurePolicy);
+        // Kyverno's default webhook timeout.
+        expect(hook!['timeoutSeconds']).toBe(10);
+        expect(hook!['rules'][0]['resources']).toEqual(expect.arrayContaining(['pods', 'pods/ephemeralcontainers']));
+        const { name, namespace, port } = hook!['clientConfig']['service'];
+        expect(hook!['clientConfig']['service']['path']).toBe(path);
+        const service = named('Service', name)!;
+        expect(service['metadata']['namespace']).toBe(namespace);
+        expect(matches(service['spec']['selector'], pod['metadata']['labels'])).toBe(true);
+        const servicePort = (service['spec']['ports'] as Json[]).find((candidate) => candidate['port'] === port)!;
+        expect(pod['spec']['containers'][0]['ports'].some((containerPort: Json) => containerPort['name'] === servicePort['targetPort'])).toBe(true);
+        expect(hook!['namespaceSelector']['matchExpressions']).toContainEqual({
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn',
+          values: expect.arrayContaining([namespace, 'cert-manager', 'nats', 'redis', 'kube-system', 'kube-node-lease']),
+        });
+        const [certificateNamespace, certificateName] = (configuration['metadata']['annotations']['cert-manager.io/inject-ca-from'] as string).split('/');
+        const certificate = named('Certificate', certificateName!)!;
+        expect(certificate['metadata']['namespace']).toBe(certificateNamespace);
+        expect(certificate['spec']['dnsNames']).toContain(`${name}.${namespace}.svc`);
+        expect((pod['spec']['volumes'] as Json[]).some((volume) => volume['secret']?.['secretName'] === certificate['spec']['secretName'])).toBe(true);
+      }
+    });
+  });
+});
+
+describe('examples/kubernetes (the demo world in kind or k3d)', () => {
+  it('runs the embedded serve with the demo world mounted, in an environment its schema accepts', () => {
+    const objects = render('examples/kubernetes');
+    const gateway = objects.find((object) => object['kind'] === 'Deployment')!;
+    const container = gateway['spec']['template']['spec']['containers'][0] as Json;
+    expect(container['image']).toBe('notary-gate:dev');
+    expect(container['command']).toEqual(['node', SERVE_APP, 'serve']);
+    const settings = objects.find((object) => object['kind'] === 'ConfigMap' && object['metadata']['name'] === 'notary-gate')!['data'] as Record<string, string>;
+    const env: Record<string, string> = { ...PLATFORM_VARIABLES, ...settings };
+    for (const variable of container['env'] as Json[]) env[variable['name']] = String(variable['value']);
+    for (const [key, value] of Object.entries(env)) if (value === '') delete env[key];
+    expect(env['REGISTRY_MIRRORS']).toBe('ghcr.io=oci-layout:/demo-world/registry');
+    const mounts = (container['volumeMounts'] as Json[]).map((mount) => mount['mountPath'] as string);
+    expectAcceptedEnvironment(container['command'], env, mounts, 'examples/kubernetes gateway');
   });
 });

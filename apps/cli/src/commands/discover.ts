@@ -1,7 +1,7 @@
 /**
  * `notary-gate discover <ref> [-o tree|json] [--artifact-type <type>] [--depth N]`:
  * the artifact's referrer graph — signatures, attestations and their own
- * signatures — as `oras discover` prints it (seed §2).
+ * signatures — as `oras discover -o tree` prints it.
  */
 import type { Command } from 'commander';
 import { discoverReferrerGraph, renderDiscoverJson, renderDiscoverTree } from '@notary-gate/notary';

@@ -1,7 +1,8 @@
 /**
- * `notary-gate inspect <ref> [-o tree|json] [--style seed|notation] [--max-signatures N]`:
- * every Notary signature of the artifact as `notation inspect` shows it (seed §1),
- * without verifying anything.
+ * `notary-gate inspect <ref> [-o tree|json] [--style notation|notation-1.0] [--max-signatures N]`:
+ * every Notary signature of the artifact as `notation inspect` shows it,
+ * without verifying anything: notation's current tree by default, or
+ * notation 1.0's (the one Kyverno's Notary documentation shows).
  */
 import type { Command } from 'commander';
 import {
@@ -23,7 +24,8 @@ interface InspectFlags extends RegistryFlags {
   maxSignatures: string;
 }
 
-const STYLES = ['seed', 'notation'] as const;
+/** CLI style names → the renderer's field tables (notation 1.0's tree is the renderer's `seed` table). */
+const STYLES = { notation: 'notation', 'notation-1.0': 'seed' } as const;
 
 export function registerInspectCommand(program: Command, context: CliContext): void {
   const command = program
@@ -31,15 +33,15 @@ export function registerInspectCommand(program: Command, context: CliContext): v
     .description('Show the Notary signatures of an artifact (as `notation inspect`)')
     .argument('<reference>', 'artifact reference: registry/repository[:tag|@digest] or oci-layout:<dir>[:tag|@digest]')
     .option('-o, --output <format>', 'output format: tree or json', 'tree')
-    .option('--style <style>', 'tree field names: seed (the seed document) or notation (notation v1.3)', 'seed')
+    .option('--style <style>', 'tree layout: notation (notation 1.3, the default) or notation-1.0', 'notation')
     .option('--max-signatures <n>', 'most signatures to show', String(DEFAULT_MAX_SIGNATURES));
   addRegistryOptions(command).action((reference: string, flags: InspectFlags) => inspect(reference, flags, context));
 }
 
 async function inspect(reference: string, flags: InspectFlags, context: CliContext): Promise<void> {
   const format = parseOutputFormat(flags.output);
-  if (!(STYLES as readonly string[]).includes(flags.style)) throw new UsageError(`invalid --style "${flags.style}": use seed or notation`);
-  const style = flags.style as (typeof STYLES)[number];
+  if (!Object.hasOwn(STYLES, flags.style)) throw new UsageError(`invalid --style "${flags.style}": use notation or notation-1.0`);
+  const style = STYLES[flags.style as keyof typeof STYLES];
   const maxSignatures = Number(flags.maxSignatures);
   if (!/^\d+$/.test(flags.maxSignatures) || maxSignatures < 1) {
     throw new UsageError(`invalid --max-signatures "${flags.maxSignatures}": expected a positive integer`);

@@ -8,6 +8,7 @@ import type { CliContext } from '../support/context';
 import { registerApplyCommand } from './apply';
 import { registerAttachCommand } from './attach';
 import { registerCertCommand } from './cert';
+import { registerDemoCommand } from './demo';
 import { registerDiscoverCommand } from './discover';
 import { registerInspectCommand } from './inspect';
 import { registerServeCommand } from './serve';
@@ -25,4 +26,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCertCommand,
   registerApplyCommand,
   registerServeCommand,
+  registerDemoCommand,
 ];

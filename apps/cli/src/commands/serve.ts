@@ -41,6 +41,7 @@ export interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   insecureRegistry: string[];
+  registryMirror?: string[];
   dockerConfig?: string;
   natsUrl?: string;
   redisUrl?: string;
@@ -70,6 +71,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--tls-cert <file>', 'PEM certificate, reloaded on change; without: self-signed (TLS_CERT_FILE)')
     .option('--tls-key <file>', 'PEM private key (TLS_KEY_FILE)')
     .option('--insecure-registry <host[:port]>', 'registry reached over plain HTTP; repeatable (INSECURE_REGISTRIES)', collect, [])
+    .option('--registry-mirror <source=target>', 'serve a registry (prefix) from an OCI layout or another registry, e.g. ghcr.io=oci-layout:/bundle; repeatable (REGISTRY_MIRRORS)', collect, [])
     .option('--docker-config <file>', 'docker config.json with registry credentials (DOCKER_CONFIG_FILE; default $DOCKER_CONFIG/config.json)')
     .option('--nats-url <url>', 'NATS server(s): distributed mode (NATS_URL)')
     .option('--redis-url <url>', 'Redis for the shared cache (REDIS_URL; default in-memory)')
@@ -131,6 +133,7 @@ function flagVariables(flags: ServeFlags): Record<string, string> {
     if (value !== undefined) variables[variable] = value;
   }
   if (flags.insecureRegistry.length > 0) variables['INSECURE_REGISTRIES'] = flags.insecureRegistry.join(',');
+  if (flags.registryMirror !== undefined && flags.registryMirror.length > 0) variables['REGISTRY_MIRRORS'] = flags.registryMirror.join(',');
   return variables;
 }
 

@@ -6,13 +6,15 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadDockerConfig, openRepository, parseAnyReference, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
+import { loadDockerConfig, openRepository, parseAnyReference, parseRegistryMirrors, type AnyReference, type Descriptor, type OciRepository, type RegistryClientOptions } from '@notary-gate/oci';
 import type { CliContext } from './context';
 import { UsageError } from './errors';
 import { collect } from './key-value';
 
 export interface RegistryFlags {
   insecureRegistry: string[];
+  /** `SOURCE=TARGET` registry mirrors (libs/oci mirror.ts); absent in commands built without the flag. */
+  registryMirror?: string[];
   dockerConfig?: string;
 }
 
@@ -32,6 +34,7 @@ const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:]+
 export function addRegistryOptions(command: Command): Command {
   return command
     .option('--insecure-registry <host[:port]>', 'registry reached over plain HTTP; repeatable', collect, [])
+    .option('--registry-mirror <source=target>', 'serve a registry (or repository prefix) from an OCI layout or another registry: ghcr.io=oci-layout:/bundle; repeatable', collect, [])
     .option('--docker-config <file>', 'docker config.json with registry credentials (default $DOCKER_CONFIG/config.json or ~/.docker/config.json)');
 }
 
@@ -64,9 +67,16 @@ export async function registryClientOptions(flags: RegistryFlags, context: CliCo
   if (flags.dockerConfig !== undefined && !existsSync(flags.dockerConfig)) {
     throw new UsageError(`cannot read docker config "${flags.dockerConfig}": no such file`);
   }
+  const mirrors = flags.registryMirror ?? [];
+  try {
+    parseRegistryMirrors(mirrors);
+  } catch (error) {
+    throw new UsageError(`--registry-mirror: ${(error as Error).message}`, { cause: error });
+  }
   const credentials = withCredentials ? await loadDockerConfig(flags.dockerConfig ?? context.environment.dockerConfigPath) : undefined;
   return {
     insecureRegistries: flags.insecureRegistry,
+    ...(mirrors.length > 0 ? { mirrors } : {}),
     ...(credentials ? { credentials } : {}),
     onWarning: (message) => void context.stderr.write(`Warning: ${message}\n`),
   };
@@ -77,7 +87,9 @@ export async function openTarget(reference: string | AnyReference, flags: Regist
   const opened = await openReference(reference, flags, context);
   try {
     const descriptor = await opened.repository.resolve(opened.reference.target);
-    return { ...opened, descriptor, digestReference: `${opened.repository.name}@${descriptor.digest}` };
+    // A mirrored reference is named as the user asked for it, not by where the mirror keeps it.
+    const digestReference = opened.reference.kind === 'registry' ? opened.reference.digestString(descriptor.digest) : `${opened.repository.name}@${descriptor.digest}`;
+    return { ...opened, descriptor, digestReference };
   } catch (error) {
     await opened.close();
     throw error;

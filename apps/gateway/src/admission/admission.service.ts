@@ -6,11 +6,12 @@
  * API server always gets an answer before its own timeout.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { admissionResponse, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewResponse } from '@notary-gate/admission';
+import { AdmissionError, admissionResponse, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewResponse } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ConfigMapSource, type Verdict } from '@notary-gate/engine';
+import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ClusterFacts, type ConfigMapSource, type EngineOptions, type Verdict } from '@notary-gate/engine';
 import type { Policy } from '@notary-gate/policy';
 import { JsonLogger, ServiceMetrics, runWithRequestContext } from '@notary-gate/service';
+import { GATEWAY_CLUSTER_FACTS } from '../kubernetes/cluster-facts';
 import { PolicyStore } from '../policies/policy-store';
 import { GATEWAY_CONFIG_MAPS, GATEWAY_JOBS } from '../tokens';
 
@@ -24,6 +25,7 @@ export class AdmissionService {
   constructor(
     @Inject(GATEWAY_JOBS) private readonly jobs: JobsPort,
     @Inject(GATEWAY_CONFIG_MAPS) private readonly configMaps: ConfigMapSource,
+    @Inject(GATEWAY_CLUSTER_FACTS) private readonly clusterFacts: ClusterFacts,
     private readonly policies: PolicyStore,
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
@@ -40,6 +42,7 @@ export class AdmissionService {
     let request: AdmissionRequest;
     try {
       request = parseAdmissionReview(body);
+      checkObjectKinds(request);
     } catch (error) {
       endStage();
       this.metrics.admission(webhook, 'error');
@@ -85,8 +88,32 @@ export class AdmissionService {
   }
 
   private decide(webhook: Webhook, request: AdmissionRequest, policies: Policy[], deadline: number): Promise<Verdict> {
-    if (webhook === 'validate') return validateAdmission(request, policies, { jobs: this.jobs, configMaps: this.configMaps, deadline, requestId: request.uid });
-    return evaluateAdmission(request, policies, { jobs: this.jobs, configMaps: this.configMaps, deadline, requestId: request.uid });
+    const options: EngineOptions = { jobs: this.jobs, configMaps: this.configMaps, clusterFacts: this.clusterFacts, deadline, requestId: request.uid };
+    if (webhook === 'validate') return validateAdmission(request, policies, options);
+    return evaluateAdmission(request, policies, options);
+  }
+}
+
+/**
+ * The object must be of the kind the request says (`request.kind`): policies
+ * match on `request.kind`, images are read from the object, so a review whose
+ * object is of another kind would be matched as one thing and checked as
+ * another. The API server always sends them in agreement; a review that does
+ * not is refused (400), never decided.
+ */
+export function checkObjectKinds(request: AdmissionRequest): void {
+  const expected = { apiVersion: request.kind.group ? `${request.kind.group}/${request.kind.version}` : request.kind.version, kind: request.kind.kind };
+  for (const [field, object] of [['object', request.object], ['oldObject', request.oldObject]] as const) {
+    if (object === null) continue;
+    const apiVersion = (object as { apiVersion?: unknown }).apiVersion;
+    const kind = (object as { kind?: unknown }).kind;
+    if (apiVersion !== expected.apiVersion || kind !== expected.kind) {
+      throw new AdmissionError(
+        'ERR_MALFORMED_REVIEW',
+        `request.${field}`,
+        `is ${JSON.stringify(apiVersion ?? null)}/${JSON.stringify(kind ?? null)} (apiVersion/kind), but request.kind says ${expected.apiVersion}/${expected.kind}: the object must be of the requested kind`,
+      );
+    }
   }
 }
 

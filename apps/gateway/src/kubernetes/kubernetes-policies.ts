@@ -1,46 +1,53 @@
 /**
- * Kyverno policies from the cluster: ClusterPolicies and Policies listed from
- * `kyverno.io/v1`. Each object is parsed by the same loader as files (JSON is
- * YAML); an invalid one is left out and reported, the rest still apply.
+ * Kyverno policies from the cluster's watch-backed caches: ClusterPolicies
+ * and Policies (kyverno.io/v1), and PolicyExceptions. Each object is parsed by
+ * the same loader as files (JSON is YAML); one that cannot be used is refused
+ * with the loader's precise message — the rest still apply, and the refusal
+ * is reported (Event, metric, /readyz), never dropped silently.
  */
 import { createHash } from 'node:crypto';
-import { parsePolicyDocuments, type Policy } from '@notary-gate/policy';
-import type { KubernetesApi } from './kubernetes-api';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Policy, PolicyException } from '@notary-gate/policy';
+import { identityOf, isPolicyKind, parseDocuments, type RefusedPolicy } from '../policies/policy-set';
 
-interface PolicyList {
-  items?: Record<string, unknown>[];
-}
-
-export interface ClusterPolicies {
-  policies: Policy[];
-  /** Objects that could not be used, with the loader's precise message. */
-  rejected: string[];
+export interface ParsedObjects<T> {
+  items: T[];
+  refused: RefusedPolicy[];
+  /** Identifies the objects' versions: an unchanged cache is not re-reported. */
   fingerprint: string;
 }
 
-const LISTS = [
-  { path: '/apis/kyverno.io/v1/clusterpolicies', kind: 'ClusterPolicy' },
-  { path: '/apis/kyverno.io/v1/policies', kind: 'Policy' },
-] as const;
-
-export async function listClusterPolicies(api: KubernetesApi): Promise<ClusterPolicies> {
-  const out: ClusterPolicies = { policies: [], rejected: [], fingerprint: '' };
+function parseObjects<T>(objects: readonly KubernetesObject[], apiVersion: string, kind: string, pick: (parsed: { policies: Policy[]; exceptions: PolicyException[] }) => T[]): ParsedObjects<T> {
+  const out: ParsedObjects<T> = { items: [], refused: [], fingerprint: '' };
   const hash = createHash('sha256');
-  for (const list of LISTS) {
-    const answer = await api.get<PolicyList>(list.path);
-    if (answer === null) throw new Error(`GET ${list.path}: not found (is Kyverno's CRD installed?)`);
-    for (const item of answer.items ?? []) {
-      const metadata = (item['metadata'] ?? {}) as { name?: string; namespace?: string; resourceVersion?: string };
-      const source = `kubernetes:${list.kind}/${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name ?? '?'}`;
-      const text = JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: list.kind, ...item });
-      hash.update(text);
-      try {
-        out.policies.push(...parsePolicyDocuments(text, source).policies);
-      } catch (error) {
-        out.rejected.push((error as Error).message);
-      }
+  const sorted = [...objects].sort((a, b) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`.localeCompare(`${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`));
+  for (const object of sorted) {
+    // List items of a custom resource carry apiVersion/kind; a watch event always does. Default them for safety.
+    const document = { apiVersion, kind, ...(object as Record<string, unknown>) };
+    const identity = identityOf(document);
+    const source = `kubernetes:${identity.kind ?? kind}/${identity.namespace ? `${identity.namespace}/` : ''}${identity.name ?? '?'}`;
+    const text = JSON.stringify(document);
+    hash.update(text).update('\0');
+    try {
+      const items = pick(parseDocuments(text, source));
+      if (items.length === 0) throw new Error(`${source}: not understood as a ${kind} (${identity.apiVersion ?? apiVersion})`);
+      out.items.push(...items);
+    } catch (error) {
+      out.refused.push({ ...identity, source, message: (error as Error).message });
     }
   }
   out.fingerprint = hash.digest('hex');
   return out;
+}
+
+/** ClusterPolicies and Policies as listed/watched from kyverno.io/v1. */
+export function policiesFromObjects(clusterPolicies: readonly KubernetesObject[], policies: readonly KubernetesObject[]): ParsedObjects<Policy> {
+  const cluster = parseObjects(clusterPolicies, 'kyverno.io/v1', 'ClusterPolicy', (parsed) => parsed.policies.filter((policy) => isPolicyKind(policy.kind)));
+  const namespaced = parseObjects(policies, 'kyverno.io/v1', 'Policy', (parsed) => parsed.policies);
+  return { items: [...cluster.items, ...namespaced.items], refused: [...cluster.refused, ...namespaced.refused], fingerprint: `${cluster.fingerprint}:${namespaced.fingerprint}` };
+}
+
+/** PolicyExceptions as listed/watched (kyverno.io/v2 or v2beta1). */
+export function exceptionsFromObjects(objects: readonly KubernetesObject[], apiVersion: string): ParsedObjects<PolicyException> {
+  return parseObjects(objects, apiVersion, 'PolicyException', (parsed) => parsed.exceptions);
 }

@@ -34,7 +34,7 @@ describe('loadPolicyDirectory', () => {
     writeFileSync(join(dir, 'a.yml'), policy('a'));
     writeFileSync(join(dir, '.hidden.yaml'), policy('hidden'));
     writeFileSync(join(dir, 'notes.txt'), 'not a policy');
-    expect((await loadPolicyDirectory(dir)).value.map((loaded) => loaded.name)).toEqual(['a', 'b']);
+    expect((await loadPolicyDirectory(dir)).value.policies.map((loaded) => loaded.name)).toEqual(['a', 'b']);
   });
 
   it('lets a later file replace an earlier policy of the same name, as kubectl apply would, with a warning', async () => {
@@ -43,8 +43,8 @@ describe('loadPolicyDirectory', () => {
     writeFileSync(join(dir, 'b.yaml'), policy('same').replace("registry.test/*", "other.test/*"));
     const warnings: string[] = [];
     const loaded = await loadPolicyDirectory(dir, (message) => warnings.push(message));
-    expect(loaded.value.map((p) => [p.name, p.source])).toEqual([['same', join(dir, 'b.yaml')]]);
-    expect(loaded.value[0]!.rules[0]!.verifyImages[0]!.imageReferences).toEqual(['other.test/*']);
+    expect(loaded.value.policies.map((p) => [p.name, p.source])).toEqual([['same', join(dir, 'b.yaml')]]);
+    expect(loaded.value.policies[0]!.rules[0]!.verifyImages[0]!.imageReferences).toEqual(['other.test/*']);
     expect(warnings).toEqual([`${join(dir, 'b.yaml')}: ClusterPolicy "same" replaces the one defined in ${join(dir, 'a.yaml')} (as kubectl apply would)`]);
   });
 });
@@ -65,14 +65,17 @@ describe('PolicyStore', () => {
     expect(store.current().map((loaded) => loaded.name)).toEqual(['a']);
     const report = await health.readiness();
     expect(report.status).toBe('ready');
-    expect(report.checks[0]!.detail).toContain(`last reload failed: ${join(dir, 'broken.yaml')}: metadata.name: `);
-    expect(lines.at(-1)).toMatchObject({ level: 'error', msg: `policies from ${dir}: reload failed, keeping the last good set`, code: 'ERR_POLICY_INVALID' });
+    expect(report.checks[0]!.detail).toContain(`last reload failed: ${join(dir, 'broken.yaml')}: metadata.name: is required`);
+    // The refused document is named in readiness too (it states no name: the loader's message says what is wrong).
+    expect(report.checks[0]!.detail).toContain(`refused ClusterPolicy "(unnamed)": ${join(dir, 'broken.yaml')}: metadata.name: is required`);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: `policies from ${dir}: reload failed, keeping the last good set`, code: 'ERR_POLICY_INVALID' }));
 
     unlinkSync(join(dir, 'broken.yaml'));
     writeFileSync(join(dir, 'b.yaml'), policy('b'));
     await store.reload();
     expect(store.current().map((loaded) => loaded.name)).toEqual(['a', 'b']);
     expect((await health.readiness()).checks[0]!.detail).not.toContain('failed');
+    expect((await health.readiness()).checks[0]!.detail).not.toContain('refused');
   });
 
   it('reloads on its own when a file changes (debounced watch)', async () => {

@@ -1,61 +1,127 @@
 /**
  * The policies the gateway enforces, from a directory (hot-reloaded) and/or
- * the Kubernetes API (polled). Each source keeps its last good set when a
- * reload fails; readiness waits for every configured source's first load.
+ * the Kubernetes API (watched). Each source keeps its last good set when a
+ * load fails; readiness waits for every configured source's first load.
+ *
+ * Policies are keyed by kind/namespace/name, so a namespaced Policy never
+ * replaces or shadows a ClusterPolicy of the same name. Nothing is dropped
+ * silently: a policy that cannot be used is refused with the loader's
+ * message — logged, recorded as a Kubernetes Event on it (PolicyRefused),
+ * counted in `notary_gate_policies{state="refused"}` and named in /readyz;
+ * a set that becomes empty after having policies is reported the same way.
+ * Policy warnings and rules notary-gate does not run are logged once per load.
  */
-import type { Policy } from '@notary-gate/policy';
+import { Gauge } from 'prom-client';
+import type { Policy, PolicyException } from '@notary-gate/policy';
 import type { HealthService, JsonLogger, ServiceMetrics } from '@notary-gate/service';
-import type { KubernetesApi } from '../kubernetes/kubernetes-api';
-import { listClusterPolicies } from '../kubernetes/kubernetes-policies';
+import type { ClusterWatches } from '../kubernetes/cluster-watches';
+import { policiesFromObjects } from '../kubernetes/kubernetes-policies';
+import type { PolicyEventRecorder } from '../kubernetes/policy-events';
 import { FileWatcher } from '../support/file-watcher';
 import { Reloadable, type ReloadableState } from '../support/reloadable';
-import { loadPolicyDirectory } from './policy-directory';
+import { PolicyDirectoryRefused, loadPolicyDirectory } from './policy-directory';
+import { identityKey, policyLabel, type PolicySet, type RefusedPolicy } from './policy-set';
 
 export interface PolicyStoreOptions {
   directory?: string;
-  kubernetes?: { api: KubernetesApi; pollIntervalMs: number };
+  /** Watch ClusterPolicies and Policies through these caches (KUBERNETES_POLICIES). */
+  kubernetes?: { watches: ClusterWatches; syncTimeoutMs?: number };
+  /** Records PolicyRefused Events (when the API is reachable). */
+  events?: PolicyEventRecorder | null;
   debounceMs: number;
   rescanIntervalMs: number;
   logger: JsonLogger;
   metrics: ServiceMetrics;
 }
 
-const describe = (policies: Policy[]) => ({ count: policies.length, policies: policies.map((policy) => policy.name) });
+const POLICIES_GAUGE = 'notary_gate_policies';
+/** Changes of the watched policies are gathered for this long before the set is rebuilt (a list adds items one by one). */
+const API_SETTLE_MS = 50;
+
+const describe = (set: PolicySet) => ({ count: set.policies.length, policies: set.policies.map(identityKey), ...(set.refused.length > 0 ? { refused: set.refused.length } : {}) });
+
+/** The gauge on the service's registry (shared when several gateways share one ServiceMetrics, as tests do). */
+function policiesGauge(metrics: ServiceMetrics): Gauge<'state'> {
+  const existing = metrics.registry.getSingleMetric(POLICIES_GAUGE) as Gauge<'state'> | undefined;
+  return existing ?? new Gauge({ name: POLICIES_GAUGE, help: 'Policies in force (loaded) and policies the gateway could not use (refused).', labelNames: ['state'], registers: [metrics.registry] });
+}
 
 export class PolicyStore {
-  private readonly sources: Reloadable<Policy[]>[] = [];
+  private readonly directorySource: Reloadable<PolicySet> | undefined;
+  private readonly apiSource: Reloadable<PolicySet> | undefined;
+  /** The directory's refused documents of its last failed load (its last good set stays in force). */
+  private directoryRefused: RefusedPolicy[] = [];
+  private merged: PolicySet = { policies: [], exceptions: [], refused: [] };
+  private emptied: string | undefined;
+  private reportedRefusals = new Set<string>();
+  private reportedPolicies = new Set<string>();
+  private readonly listeners: (() => void)[] = [];
+  private readonly gauge: Gauge<'state'>;
   private watcher: FileWatcher | undefined;
-  private poller: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly options: PolicyStoreOptions) {
     const { directory, kubernetes, logger, metrics } = options;
+    this.gauge = policiesGauge(metrics);
+    for (const state of ['loaded', 'refused']) this.gauge.set({ state }, 0);
     if (directory) {
       const warn = (message: string) => logger.warn(message);
-      this.sources.push(new Reloadable(`policies from ${directory}`, () => metrics.timeStage('policy_load', () => loadPolicyDirectory(directory, warn)), logger, describe));
+      this.directorySource = new Reloadable(
+        `policies from ${directory}`,
+        () =>
+          metrics.timeStage('policy_load', async () => {
+            try {
+              const loaded = await loadPolicyDirectory(directory, warn);
+              this.directoryRefused = [];
+              return loaded;
+            } catch (error) {
+              this.directoryRefused = error instanceof PolicyDirectoryRefused ? error.refused : [{ source: directory, message: (error as Error).message }];
+              throw error;
+            }
+          }),
+        logger,
+        describe,
+      );
     }
     if (kubernetes) {
-      this.sources.push(
-        new Reloadable(
-          'policies from the Kubernetes API',
-          async () => {
-            const listed = await listClusterPolicies(kubernetes.api);
-            for (const problem of listed.rejected) logger.error('a cluster policy cannot be used; it is left out', { error: problem });
-            return { value: listed.policies, fingerprint: listed.fingerprint };
-          },
-          logger,
-          describe,
-        ),
+      const { watches } = kubernetes;
+      this.apiSource = new Reloadable<PolicySet>(
+        'policies from the Kubernetes API',
+        async () => {
+          const why = watches.clusterPolicies.unavailable() ?? watches.policies.unavailable();
+          if (why !== undefined) throw new Error(why);
+          const parsed = policiesFromObjects(watches.clusterPolicies.list(), watches.policies.list());
+          return { value: { policies: parsed.items, exceptions: [], refused: parsed.refused }, fingerprint: parsed.fingerprint };
+        },
+        logger,
+        describe,
       );
     }
   }
 
-  /** The policies in force now (each source's last good set). */
+  /** The policies in force now (each source's last good set), one per kind/namespace/name. */
   current(): Policy[] {
-    return this.sources.flatMap((source) => source.value ?? []);
+    return this.merged.policies;
+  }
+
+  /** PolicyExceptions from the policy directory (unrestricted: the caller applies the namespace rule). */
+  directoryExceptions(): PolicyException[] {
+    return this.merged.exceptions;
+  }
+
+  /** Policies (and documents) that cannot be used now, with why. */
+  refused(): RefusedPolicy[] {
+    return this.merged.refused;
+  }
+
+  /** Called after every load that may have changed the set (e.g. to start the caches its facts need). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   state(): ReloadableState[] {
-    return this.sources.map((source) => source.state());
+    return this.sources().map((source) => source.state());
   }
 
   /**
@@ -69,37 +135,48 @@ export class PolicyStore {
     return missing.map((state) => `${state.name} are not loaded${state.lastError ? ` (${state.lastError})` : ''}`).join('; ');
   }
 
-  /** Loads every source once, then watches the directory and polls the API. */
+  /** Loads every source once, then watches the directory and the API. */
   async start(): Promise<void> {
-    await this.reload();
+    this.stopped = false;
     const { directory, kubernetes, logger } = this.options;
+    if (kubernetes) {
+      kubernetes.watches.startPolicies();
+      const timeout = kubernetes.syncTimeoutMs ?? 10_000;
+      await Promise.all([kubernetes.watches.clusterPolicies.whenSynced(timeout), kubernetes.watches.policies.whenSynced(timeout)]);
+    }
+    await this.reload();
     if (directory) {
       this.watcher = new FileWatcher({
         directories: [directory],
         debounceMs: this.options.debounceMs,
         rescanIntervalMs: this.options.rescanIntervalMs,
-        onChange: () => this.sources[0]!.reload().then(() => undefined),
+        onChange: () => this.reloadSource(this.directorySource),
         onError: (error) => logger.error('policy directory watch failed', { error: error.message }),
       });
     }
-    if (kubernetes) {
-      const source = this.sources[this.sources.length - 1]!;
-      this.poller = setInterval(() => void source.reload(), kubernetes.pollIntervalMs);
-      this.poller.unref();
-    }
+  }
+
+  /** The watched policies changed (or their caches' state did): rebuild the set once the burst settles. */
+  apiChanged(): void {
+    if (this.stopped || !this.apiSource) return;
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => void this.reloadSource(this.apiSource), API_SETTLE_MS);
+    this.settle.unref();
   }
 
   /** Reloads every source now. */
   async reload(): Promise<void> {
-    await Promise.all(this.sources.map((source) => source.reload()));
+    await Promise.all(this.sources().map((source) => source.reload()));
+    this.afterLoad();
   }
 
   stop(): void {
+    this.stopped = true;
     this.watcher?.close();
-    clearInterval(this.poller);
+    clearTimeout(this.settle);
   }
 
-  /** `policies` in /readyz: ready once every source has loaded; a failing reload shows in the detail. */
+  /** `policies` in /readyz: ready once every source has loaded; failing reloads, refused policies and an emptied set show in the detail. */
   registerReadiness(health: HealthService): void {
     health.register({
       name: 'policies',
@@ -109,8 +186,81 @@ export class PolicyStore {
         const detail = states
           .map((state) => `${state.name}: ${state.loaded ? 'loaded' : 'not loaded'}${state.lastError ? ` (last reload failed: ${state.lastError})` : ''}`)
           .join('; ');
-        return { ok, detail: `${this.current().length} policies; ${detail || 'no policy source configured'}` };
+        const refused = this.merged.refused.map((entry) => `refused ${policyLabel(entry)}: ${entry.message}`);
+        return { ok, detail: [`${this.current().length} policies`, detail || 'no policy source configured', ...(this.emptied ? [this.emptied] : []), ...refused].join('; ') };
       },
     });
+  }
+
+  private sources(): Reloadable<PolicySet>[] {
+    return [this.directorySource, this.apiSource].filter((source): source is Reloadable<PolicySet> => source !== undefined);
+  }
+
+  private async reloadSource(source: Reloadable<PolicySet> | undefined): Promise<void> {
+    if (!source || this.stopped) return;
+    await source.reload();
+    this.afterLoad();
+  }
+
+  /** Merges the sources by identity, then reports what changed: refusals, an emptied set, warnings, ignored rules. */
+  private afterLoad(): void {
+    const previousCount = this.merged.policies.length;
+    const byKey = new Map<string, Policy>();
+    const refused: RefusedPolicy[] = [...this.directoryRefused];
+    for (const policy of this.directorySource?.value?.policies ?? []) byKey.set(identityKey(policy), policy);
+    for (const policy of this.apiSource?.value?.policies ?? []) {
+      const key = identityKey(policy);
+      const earlier = byKey.get(key);
+      if (earlier) {
+        // One identity, two definitions: never merge or pick silently.
+        refused.push({ apiVersion: policy.apiVersion, kind: policy.kind, name: policy.name, ...(policy.namespace ? { namespace: policy.namespace } : {}), ...(policy.uid ? { uid: policy.uid } : {}), source: policy.source, message: `${policyLabel(policy)} is also defined in ${earlier.source}; the policy directory's definition is enforced` });
+        continue;
+      }
+      byKey.set(key, policy);
+    }
+    refused.push(...(this.apiSource?.value?.refused ?? []));
+    this.merged = { policies: [...byKey.values()], exceptions: this.directorySource?.value?.exceptions ?? [], refused };
+
+    const count = this.merged.policies.length;
+    if (count === 0 && previousCount > 0) {
+      this.emptied = `the policy set is empty after a load that had ${previousCount} ${previousCount === 1 ? 'policy' : 'policies'}`;
+      this.options.logger.error(this.emptied, { sources: this.state() });
+    } else if (count > 0) {
+      this.emptied = undefined;
+    }
+    this.gauge.set({ state: 'loaded' }, count);
+    this.gauge.set({ state: 'refused' }, refused.length);
+    this.reportRefusals(refused);
+    this.reportPolicies(this.merged.policies);
+    for (const listener of this.listeners) listener();
+  }
+
+  private reportRefusals(refused: RefusedPolicy[]): void {
+    const next = new Set<string>();
+    for (const entry of refused) {
+      const key = JSON.stringify([entry.source, entry.kind, entry.namespace, entry.name, entry.resourceVersion, entry.message]);
+      next.add(key);
+      if (this.reportedRefusals.has(key)) continue;
+      this.options.logger.error(`${policyLabel(entry)} cannot be used; it is not enforced`, { source: entry.source, error: entry.message, code: 'ERR_POLICY_REFUSED' });
+      if (this.options.events && entry.kind && entry.name && (entry.kind === 'ClusterPolicy' || entry.kind === 'Policy')) {
+        void this.options.events.refused({ apiVersion: entry.apiVersion ?? 'kyverno.io/v1', kind: entry.kind, name: entry.name, namespace: entry.namespace, uid: entry.uid, resourceVersion: entry.resourceVersion }, entry.message);
+      }
+    }
+    this.reportedRefusals = next;
+  }
+
+  /** Warnings and ignored rules, once per loaded version of each policy. */
+  private reportPolicies(policies: Policy[]): void {
+    const next = new Set<string>();
+    for (const policy of policies) {
+      const key = `${identityKey(policy)}@${policy.hash}`;
+      next.add(key);
+      if (this.reportedPolicies.has(key)) continue;
+      for (const warning of policy.warnings) this.options.logger.warn(`${policyLabel(policy)}: ${warning.path}: ${warning.message}`, { source: policy.source });
+      if (policy.ignoredRules.length > 0) {
+        this.options.logger.info(`${policyLabel(policy)}: rules not run by notary-gate (Kyverno's to run): ${policy.ignoredRules.join(', ')}`, { source: policy.source });
+      }
+    }
+    this.reportedPolicies = next;
   }
 }

@@ -1,13 +1,13 @@
 /**
- * Test-only access to the shared Notary Project vectors
- * (`vectors/notation-go/cases.json`, `vectors/notation-cli/expected.json`).
+ * Test-only access to the Notary Project vectors kept in `test/fixtures`
+ * (`notation-go/cases.json`, `notation-cli/expected.json`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-/** The shared vectors folder, beside the repository. */
-export const VECTORS_DIR = sharedPath('vectors');
+/** The fixtures folder holding both vector sets. */
+export const VECTORS_DIR = fixturePath();
 export const NOTATION_GO_DIR = join(VECTORS_DIR, 'notation-go');
 export const NOTATION_CLI_DIR = join(VECTORS_DIR, 'notation-cli');
 

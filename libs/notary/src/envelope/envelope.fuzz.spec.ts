@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, deepJson, fuzzSeed, jsonPaths, jsonWith, mutateBytes, randomJson, runFuzz, type FuzzCase, type Json } from '../../../../test/support/fuzz';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { NotaryError, type NotaryErrorCode } from '../errors';
 import type { EnvelopeContent } from '../types';
 import { CborTag, encodeCbor, type CborValue } from './cbor';
@@ -66,7 +66,7 @@ function seedOf(name: string, mediaType: Seed['mediaType'], bytes: Buffer): Seed
   return { name, mediaType, bytes, verified: tryVerify(bytes, mediaType) };
 }
 
-const CLI_CASES = sharedPath('vectors/notation-cli/cases');
+const CLI_CASES = fixturePath('notation-cli/cases');
 const cliSeeds: Seed[] = readdirSync(CLI_CASES)
   .sort()
   .flatMap((id) =>

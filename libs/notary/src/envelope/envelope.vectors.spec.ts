@@ -9,9 +9,9 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNotaryError } from '../errors';
 import { parseEnvelope, verifyEnvelope } from './envelope';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const VECTORS = sharedPath('vectors');
+const VECTORS = fixturePath();
 const NG = join(VECTORS, 'notation-go');
 const CLI = join(VECTORS, 'notation-cli');
 

@@ -6,10 +6,10 @@ import { parseCanonicalJws, parseJws } from './jws';
 import { buildPayload } from './payload';
 import { signEnvelope } from './sign';
 import { SIGNING_TIME, TARGET, signingIdentity } from './test-fixtures';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const CLI = sharedPath('vectors/notation-cli/cases');
-const NG = sharedPath('vectors/notation-go/envelopes');
+const CLI = fixturePath('notation-cli/cases');
+const NG = fixturePath('notation-go/envelopes');
 
 const compactEnvelopes = (): Array<[string, Buffer]> => [
   ...readdirSync(CLI)

@@ -10,9 +10,9 @@ import { jwtClaimsBytes } from './jws';
 import { buildPayload } from './payload';
 import { prepareEnvelope, signEnvelope, type EnvelopeFormat } from './sign';
 import { SIGNING_TIME, TARGET, signingIdentity } from './test-fixtures';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const CLI = sharedPath('vectors/notation-cli/cases');
+const CLI = fixturePath('notation-cli/cases');
 const MEDIA_TYPE = { jws: 'application/jose+json', cose: 'application/cose' } as const;
 
 function codeOf(run: () => unknown): NotaryErrorCode | 'none' {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { parseCertificates } from '../x509/certificate';
 import { describeCertificate } from './certificate-view';
 import { InspectedSignature, skippedOutcome } from './model';
 import { renderBlobInspectJson, renderBlobInspectTree, renderInspectJson, renderInspectTree, skippedWarnings } from './render';
 
-const SEED_DIR = join(__dirname, '../../../../../shared/seed');
+const SEED_DIR = fixturePath('seed');
 const golden = (name: string): string => readFileSync(join(__dirname, 'test/golden', name), 'utf8');
 
 const SUBJECT = 'ghcr.io/kyverno/test-verify-image@sha256:b31bfb4d0213f254d361e0079deaaebefa4f82ba7aa76ef82e90b4935ad5b105';

@@ -5,9 +5,9 @@ import { isNotaryError } from '../errors';
 import { ANNOTATION_X509_CHAIN_THUMBPRINT, buildSignatureManifest, chainThumbprintAnnotation } from './signature-manifest';
 import { ANNOTATION_CREATED } from './pack-manifest';
 import { addUserMetadata } from './user-metadata';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const VECTORS = sharedPath('vectors/notation-cli');
+const VECTORS = fixturePath('notation-cli');
 const subject = { mediaType: MediaTypes.ociManifest, digest: `sha256:${'a'.repeat(64)}`, size: 395 };
 const envelope = { mediaType: MediaTypes.jws, digest: `sha256:${'b'.repeat(64)}`, size: 3801 };
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Rng, fuzzSeed, mutateBytes, runFuzz } from '../../../../test/support/fuzz';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { NotaryError } from '../errors';
 import { Certificate, parseCertificate, parseCertificates } from './certificate';
 import { CertificateAuthority, toPem } from './builder';
@@ -18,7 +18,7 @@ import { goView } from './go-view';
 
 const MAX_CASE_MS = 50;
 const VECTOR_CERTS = ['ec-ca.pem', 'ec256-leaf.pem', 'ec384-leaf.pem', 'other-ca.pem', 'rsa-ca.pem', 'rsa-leaf.pem'].map((file) =>
-  readFileSync(sharedPath('vectors/notation-cli/certs', file), 'utf8'),
+  readFileSync(fixturePath('notation-cli/certs', file), 'utf8'),
 );
 const vectorCertificates = VECTOR_CERTS.flatMap((pem) => parseCertificates(pem));
 

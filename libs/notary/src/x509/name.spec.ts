@@ -1,7 +1,7 @@
 import { buildCertificate, codeSigningLeafSpec, type DistinguishedName } from './builder';
 import { parseCertificates } from './certificate';
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
 const subjectOf = (subject: DistinguishedName): string =>
   buildCertificate(codeSigningLeafSpec({ subject })).certificate.subject;
@@ -14,7 +14,7 @@ describe('formatDistinguishedName (Go pkix.Name.String, reference §10.3)', () =
   it('orders attributes as Go does, whatever the DER order', () => {
     expect(subjectOf([['CN', 'test'], ['OU', 'Unit'], ['O', 'Org'], ['C', 'US']])).toBe('CN=test,OU=Unit,O=Org,C=US');
     // The GlobalSign roots of the vectors are written O, OU, CN in DER; notation prints CN, OU, O.
-    const [globalSign] = parseCertificates(readFileSync(sharedPath('vectors/notation-go/truststores/notation-go/truststore/x509/tsa/test-timestamp/globalsignRoot.cer')));
+    const [globalSign] = parseCertificates(readFileSync(fixturePath('notation-go/truststores/notation-go/truststore/x509/tsa/test-timestamp/globalsignRoot.cer')));
     expect(globalSign!.subject).toBe('CN=GlobalSign,OU=GlobalSign Root CA - R6,O=GlobalSign');
   });
 

@@ -13,10 +13,10 @@ import { parseCertificate, parseCertificates, type Certificate } from './certifi
 import { validateCodeSigningCertChain } from './codesigning-chain';
 import { keySpecOf } from './key-spec';
 import { validateTimestampingCertChain } from './timestamp-chain';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const VECTORS = sharedPath('vectors');
-const SEED_CERTS = sharedPath('seed/certs');
+const VECTORS = fixturePath();
+const SEED_CERTS = fixturePath('seed/certs');
 
 function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((entry) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { createJmespath } from './index';
 
 const jp = createJmespath({ now: () => new Date('2026-08-21T10:00:00Z') });
@@ -164,7 +164,7 @@ describe('time_test.go', () => {
 });
 
 describe('x509_decode', () => {
-  const pem = readFileSync(join(__dirname, '../../../../../shared/seed/certs/notary-test-2023.pem'), 'utf8');
+  const pem = readFileSync(fixturePath('seed/certs/notary-test-2023.pem'), 'utf8');
   it("decodes the seed's certificate as Go's x509.Certificate JSON", () => {
     const cert = run('x509_decode(@)', pem) as {
       Subject: { CommonName: string; Organization: string[] };

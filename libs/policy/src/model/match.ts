@@ -1,15 +1,23 @@
 /**
- * Does a rule apply to a resource? Kyverno's `match` / `exclude` with `any` /
- * `all` filters over kinds (`Kind`, `version/Kind`, `group/version/Kind`),
- * names, namespaces, label selectors, annotations and operations.
+ * The engine's original matching entry points, kept while libs/engine moves to `matchRule`
+ * (libs/policy/src/match): they now run the same Kyverno semantics.
+ *
+ * @deprecated Use `matchRule` with `MatchFacts`: `ruleApplies` cannot say "undecided". It reads a
+ * missing `namespaceLabels` as empty labels and the requester's roles as none — Kyverno's behaviour
+ * without admission info — so a namespaceSelector or roles filter is evaluated against nothing.
  */
-import { wildcardMatch } from '../wildcard';
-import type { LabelSelector, MatchResources, ResourceFilter, Rule } from './types';
+import type { MatchFacts } from '../match/facts';
+import { checkKind } from '../match/kind-selector';
+import { checkSelector } from '../match/label-selector';
+import { matchRuleBlocks } from '../match/match-rule';
+import type { LabelSelector, Rule } from './types';
 
 export interface ResourceFacts {
   group: string;
   version: string;
   kind: string;
+  /** Request subresource ("" when none). */
+  subresource?: string;
   name: string;
   namespace: string;
   operation: string;
@@ -21,73 +29,36 @@ export interface ResourceFacts {
   groups?: string[];
 }
 
-export function ruleApplies(rule: Pick<Rule, 'match' | 'exclude'>, facts: ResourceFacts): boolean {
-  if (!matches(rule.match, facts)) return false;
-  return !(rule.exclude && (rule.exclude.any?.length || rule.exclude.all?.length) && matches(rule.exclude, facts));
+/** ResourceFacts → MatchFacts (no user → null; unknown labels and roles → empty, see the header). */
+export function toMatchFacts(facts: ResourceFacts): MatchFacts {
+  return {
+    group: facts.group,
+    version: facts.version,
+    kind: facts.kind,
+    subresource: facts.subresource ?? '',
+    name: facts.name,
+    namespace: facts.namespace,
+    operation: facts.operation,
+    labels: facts.labels,
+    annotations: facts.annotations,
+    user: facts.username !== undefined || facts.groups !== undefined ? { username: facts.username ?? '', groups: facts.groups ?? [] } : null,
+    roles: { known: true, value: { roles: [], clusterRoles: [] } },
+    namespaceLabels: { known: true, value: facts.namespaceLabels ?? {} },
+  };
 }
 
-function matches(block: MatchResources, facts: ResourceFacts): boolean {
-  if (block.any && block.any.length > 0 && !block.any.some((filter) => filterMatches(filter, facts))) return false;
-  if (block.all && block.all.length > 0 && !block.all.every((filter) => filterMatches(filter, facts))) return false;
-  return Boolean(block.any?.length || block.all?.length);
+/** @deprecated see the header: `matchRule` is the API. */
+export function ruleApplies(rule: Pick<Rule, 'match' | 'exclude'> & { name?: string }, facts: ResourceFacts): boolean {
+  return matchRuleBlocks({ name: rule.name ?? '', match: rule.match, ...(rule.exclude ? { exclude: rule.exclude } : {}) }, toMatchFacts(facts)).result === 'match';
 }
 
-function filterMatches(filter: ResourceFilter, facts: ResourceFacts): boolean {
-  const description = filter.resources;
-  if (description) {
-    if (description.kinds && !description.kinds.some((kind) => kindMatches(kind, facts))) return false;
-    const names = [...(description.names ?? []), ...(description.name ? [description.name] : [])];
-    if (names.length > 0 && !names.some((pattern) => wildcardMatch(pattern, facts.name))) return false;
-    if (description.namespaces && !description.namespaces.some((pattern) => wildcardMatch(pattern, facts.namespace))) return false;
-    if (description.operations && !description.operations.includes(facts.operation)) return false;
-    if (description.annotations) {
-      for (const [key, pattern] of Object.entries(description.annotations)) {
-        const value = facts.annotations[key];
-        if (value === undefined || !wildcardMatch(pattern, value)) return false;
-      }
-    }
-    if (description.selector && !selectorMatches(description.selector, facts.labels)) return false;
-    if (description.namespaceSelector && !selectorMatches(description.namespaceSelector, facts.namespaceLabels ?? {})) return false;
-  }
-  if (filter.subjects && filter.subjects.length > 0) {
-    const matched = filter.subjects.some((subject) =>
-      subject.kind === 'User' ? subject.name === facts.username : subject.kind === 'Group' ? (facts.groups ?? []).includes(subject.name) : false,
-    );
-    if (!matched) return false;
-  }
-  return true;
+/** One `kinds` entry against the request (Kyverno's kind selector grammar, Pod/ephemeralcontainers allowed). */
+export function kindMatches(pattern: string, facts: Pick<ResourceFacts, 'group' | 'version' | 'kind' | 'subresource'>): boolean {
+  return checkKind([pattern], { group: facts.group, version: facts.version, kind: facts.kind, subresource: facts.subresource ?? '' }, true);
 }
 
-/** `Pod`, `v1/Pod`, `apps/v1/Deployment`, `*`, wildcards in each part. */
-export function kindMatches(pattern: string, facts: Pick<ResourceFacts, 'group' | 'version' | 'kind'>): boolean {
-  const [withoutSubresource] = pattern.split('.', 1);
-  const parts = (withoutSubresource ?? pattern).split('/');
-  if (parts.length === 1) return wildcardMatch(parts[0]!, facts.kind);
-  if (parts.length === 2) return wildcardMatch(parts[0]!, facts.version) && wildcardMatch(parts[1]!, facts.kind);
-  return wildcardMatch(parts[0]!, facts.group) && wildcardMatch(parts[1]!, facts.version) && wildcardMatch(parts.slice(2).join('/'), facts.kind);
-}
-
+/** Kyverno's CheckSelector (wildcards in matchLabels; an invalid selector never matches). */
 export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const expression of selector.matchExpressions ?? []) {
-    const value = labels[expression.key];
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In':
-        if (value === undefined || !values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (value !== undefined && values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (value === undefined) return false;
-        break;
-      case 'DoesNotExist':
-        if (value !== undefined) return false;
-        break;
-    }
-  }
-  return true;
+  const checked = checkSelector(selector, labels);
+  return checked.ok && checked.matched;
 }

@@ -11,14 +11,14 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { Rng, fuzzSeed, jsonPaths, jsonWith, randomJson, replaceOrDrop, runFuzz, type Json } from '../../../../test/support/fuzz';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 import { PolicyDocumentError } from './errors';
 import { parsePolicyDocuments } from './parse';
 
 /** Policies load at configuration time, not per admission; a large document may take a while, never pathologically long. */
 const MAX_CASE_MS = 250;
 const FILES = ['check-image-notary.yaml', 'check-image-sbom-license.yaml', 'check-image-trivy-vex.yaml'];
-const SEEDS = FILES.map((file) => ({ file, text: readFileSync(sharedPath('seed/policies', file), 'utf8') }));
+const SEEDS = FILES.map((file) => ({ file, text: readFileSync(fixturePath('seed/policies', file), 'utf8') }));
 
 function checkLoad(text: string, file: string): 'loaded' | 'refused' {
   try {

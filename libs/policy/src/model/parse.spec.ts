@@ -4,9 +4,9 @@ import { parsePolicyDocuments } from './parse';
 import { PolicyDocumentError } from './errors';
 import { rulesWithAutogen } from './autogen';
 import { ruleApplies, type ResourceFacts } from './match';
-import { sharedPath } from '../../../../test/support/shared';
+import { fixturePath } from '../../../../test/support/fixtures';
 
-const SEED = sharedPath('seed/policies');
+const SEED = fixturePath('seed/policies');
 const seed = (file: string) => parsePolicyDocuments(readFileSync(join(SEED, file), 'utf8'), file).policies[0]!;
 
 const minimal = (verifyImages: string, spec = '') => `apiVersion: kyverno.io/v2beta1
@@ -89,7 +89,7 @@ describe('parsePolicyDocuments', () => {
     [`        - type: Cosign\n          imageReferences: ['*']\n`, 'spec.rules[0].verifyImages[0].type: only type Notary is supported by notary-gate, got "Cosign"'],
     [`        - type: Notary\n          failureAction: Enforce\n`, 'spec.rules[0].verifyImages[0].imageReferences: An image reference is required'],
     [`        - type: Notary\n          imageReferences: ['{{ x }}']\n          failureAction: Enforce\n`, 'spec.rules[0].verifyImages[0].imageReferences[0]: should not have variables in image reference section'],
-    [`        - type: Notary\n          imageReferences: ['*']\n          failureAction: Audit\n`, 'spec.rules[0].verifyImages[0].mutateDigest: mutateDigest must be set to false for ‘Audit’ failure action'],
+    [`        - type: Notary\n          imageReferences: ['*']\n          failureAction: Audit\n${attestors}`, 'spec.rules[0].verifyImages[0].mutateDigest: mutateDigest must be set to false for ‘Audit’ failure action'],
     [
       entry(`          attestations:\n            - type: sbom\n              attestors:\n                - entries:\n                    - certificates: {cert: x}\n              conditions:\n                - all:\n                    - key: a\n                      operator: Matches\n                      value: b\n`),
       'spec.rules[0].verifyImages[0].attestations[0].conditions[0].all[0].operator: unknown operator "Matches"',

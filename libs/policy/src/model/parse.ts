@@ -1,68 +1,119 @@
 /**
- * Load Kyverno policies from multi-document YAML: validate with path-precise
- * errors, fold the deprecated and current spellings into one model, and apply
- * Kyverno's CRD defaults (kyverno-notary-spec §1).
+ * Load Kyverno policies and PolicyExceptions from multi-document YAML:
+ * refuse unknown fields and bad types first (strict.ts, as `kubectl apply`
+ * does), then read every field into one model with path-precise errors,
+ * folding the deprecated and current spellings and applying Kyverno's CRD
+ * defaults (kyverno-notary-spec §1).
  */
 import { createHash } from 'node:crypto';
-import { isKnownOperator } from '../operators/names';
-import { Node } from './reader';
+import { wildcardMatch } from '../wildcard';
+import { parsePolicyException } from './exception';
+import { parseLabelSelector } from './parse-match';
+import { parseRule } from './parse-rule';
+import { Node, newReadLog, type ReadLog } from './reader';
+import { checkFields, nearest } from './strict';
 import { readYamlDocuments } from './yaml-documents';
-import type {
-  AnyAllConditions,
-  Attestation,
-  Attestor,
-  AttestorSet,
-  Condition,
-  ContextEntry,
-  FailureAction,
-  ImageVerification,
-  MatchResources,
-  Policy,
-  ResourceFilter,
-  Rule,
-} from './types';
+import type { FailureAction, Policy, PolicyException, PolicyWarning, Rule, ValidationFailureActionOverride } from './types';
 
 const API_VERSIONS = ['kyverno.io/v1', 'kyverno.io/v2beta1'] as const;
+const EXCEPTION_API_VERSIONS = ['kyverno.io/v2', 'kyverno.io/v2beta1'] as const;
 const POLICY_KINDS = ['ClusterPolicy', 'Policy'] as const;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 export const DEFAULT_AUTOGEN_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
 const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
+const SCORED_ANNOTATION = 'policies.kyverno.io/scored';
+/** Kyverno's CRD: `rules[].name` maxLength 63. */
+const RULE_NAME_MAX = 63;
+const OPERATION_FIELDS = ['mutate', 'validate', 'generate', 'verifyImages'] as const;
 
 export interface LoadedDocuments {
   policies: Policy[];
+  /** PolicyExceptions (kyverno.io/v2, v2beta1) found in the documents. */
+  exceptions: PolicyException[];
   /** Other Kubernetes objects found beside the policies (e.g. ConfigMaps for `context`). */
   resources: Record<string, unknown>[];
 }
 
 /** Parse every document of a YAML text; `source` names the file in errors. */
 export function parsePolicyDocuments(text: string, source: string): LoadedDocuments {
-  const out: LoadedDocuments = { policies: [], resources: [] };
-  for (const { value } of readYamlDocuments(text, source)) {
-    const root = new Node(source, '', value);
-    const apiVersion = root.child('apiVersion').string() ?? '';
-    const kind = root.child('kind').string() ?? '';
-    if (apiVersion.startsWith('kyverno.io/') && (POLICY_KINDS as readonly string[]).includes(kind)) {
-      out.policies.push(parsePolicy(root));
-    } else {
-      out.resources.push(value);
-    }
+  return parseTraced(text, source).loaded;
+}
+
+/** The same, with what was read of each policy or exception document (for the tests' "nothing unread" proof). */
+export function parseTraced(text: string, source: string): { loaded: LoadedDocuments; logs: Array<{ value: Record<string, unknown>; log: ReadLog }> } {
+  const loaded: LoadedDocuments = { policies: [], exceptions: [], resources: [] };
+  const logs: Array<{ value: Record<string, unknown>; log: ReadLog }> = [];
+  for (const { value } of readYamlDocuments(text, source)) parseObject(value, new Node(source, '', value, newReadLog()), loaded, logs);
+  return { loaded, logs };
+}
+
+/** Other kinds of the kyverno.io group: never ours to run, kept with the other objects. */
+const OTHER_KYVERNO_KINDS = new Set([
+  'CleanupPolicy', 'ClusterCleanupPolicy', 'GlobalContextEntry', 'UpdateRequest', 'AdmissionReport', 'ClusterAdmissionReport',
+  'BackgroundScanReport', 'ClusterBackgroundScanReport', 'EphemeralReport', 'ClusterEphemeralReport', 'CELPolicyException',
+]);
+const OUR_KINDS = [...POLICY_KINDS, 'PolicyException'] as const;
+
+function parseObject(value: Record<string, unknown>, root: Node, loaded: LoadedDocuments, logs: Array<{ value: Record<string, unknown>; log: ReadLog }>): void {
+  const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : '';
+  const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
+  const kyverno = /kyverno/i.test(apiVersion);
+  // `kubectl get … -o yaml` writes a List (or a <Kind>List): its items are loaded as kubectl apply would.
+  if ((kind === 'List' && apiVersion === 'v1') || (kyverno && kind.endsWith('List'))) {
+    root.child('items').list().forEach((item) => {
+      if (!item.isMap()) item.fail('a Kubernetes object must be a mapping');
+      parseObject(item.value as Record<string, unknown>, new Node(root.source, item.path, item.value, newReadLog()), loaded, logs);
+    });
+    return;
   }
-  return out;
+  const ours = (OUR_KINDS as readonly string[]).includes(kind);
+  if (ours && (kyverno || apiVersion === '')) {
+    if (kind === 'PolicyException') {
+      if (root.child('apiVersion').oneOf(EXCEPTION_API_VERSIONS) === undefined) root.child('apiVersion').fail('is required');
+      checkFields(root, 'PolicyException');
+      loaded.exceptions.push(parsePolicyException(root));
+    } else {
+      loaded.policies.push(parsePolicy(root));
+    }
+    logs.push({ value, log: root.log });
+    return;
+  }
+  if (kyverno && !OTHER_KYVERNO_KINDS.has(kind)) {
+    if (/ImageValidatingPolicy$/.test(kind)) {
+      root.child('kind').fail(`${kind} (${apiVersion}) is not run by notary-gate: write a ClusterPolicy or Policy with verifyImages of type Notary`);
+    }
+    // A misspelt kind would otherwise drop the policy silently.
+    const singular = kind.replace(/ies$/i, 'y').replace(/s$/i, '');
+    const meant = nearest(kind, OUR_KINDS) ?? nearest(singular, OUR_KINDS);
+    if (meant !== undefined) root.child('kind').fail(`unknown kind "${kind}" (did you mean "${meant}"?)`);
+  }
+  loaded.resources.push(value);
 }
 
 function parsePolicy(root: Node): Policy {
-  const apiVersion = root.child('apiVersion').oneOf(API_VERSIONS)!;
+  const apiVersion = root.child('apiVersion').oneOf(API_VERSIONS) ?? root.child('apiVersion').fail('is required');
+  checkFields(root, apiVersion === 'kyverno.io/v1' ? 'PolicyV1' : 'PolicyV2');
   const kind = root.child('kind').oneOf(POLICY_KINDS)!;
+  const warnings: PolicyWarning[] = [];
   const metadata = root.child('metadata');
   metadata.map();
   const name = metadata.child('name').requiredString();
-  const namespace = metadata.child('namespace').string();
-  const annotations = metadata.child('annotations');
-  const autogenText = annotations.isMap() ? annotations.child(AUTOGEN_ANNOTATION).string() : undefined;
+  const namespace = policyNamespace(kind, metadata.child('namespace'), warnings);
+  const annotations = metadata.child('annotations').present ? metadata.child('annotations').stringMap() : {};
+  const uid = metadata.child('uid').string();
+  const resourceVersion = metadata.child('resourceVersion').string();
   const spec = root.child('spec');
   spec.map();
   const webhook = spec.child('webhookConfiguration');
   if (webhook.present) webhook.map();
+  const matchConditions = webhook.child('matchConditions');
+  if (matchConditions.list().length > 0) {
+    matchConditions.fail('webhook matchConditions are CEL expressions, which notary-gate does not evaluate; without them the policy would apply to more requests than in Kyverno');
+  }
+  // `admission: false` means Kyverno never applies the policy at admission (background scans only).
+  if (!spec.child('admission').boolean(true)) {
+    spec.child('admission').fail('a policy with admission: false is never applied at admission by Kyverno (background scans only), and notary-gate acts only at admission: remove it from notary-gate\'s policies');
+  }
 
   const failurePolicy = pickDeprecated(spec.child('failurePolicy'), webhook.child('failurePolicy'), 'spec.webhookConfiguration.failurePolicy', (node) =>
     node.oneOf(['Fail', 'Ignore'] as const),
@@ -73,26 +124,38 @@ function parsePolicy(root: Node): Policy {
     return value;
   });
   const validationFailureAction = normaliseAction(spec.child('validationFailureAction').oneOf(['audit', 'enforce', 'Audit', 'Enforce'] as const)) ?? 'Audit';
-  const overrides = spec.child('validationFailureActionOverrides').list().map((item) => ({
-    action: normaliseAction(item.child('action').oneOf(['audit', 'enforce', 'Audit', 'Enforce'] as const)) ?? 'Audit',
-    namespaces: item.child('namespaces').stringList(),
-  }));
+  const overrides = parseOverrides(spec.child('validationFailureActionOverrides'), kind);
+  // Read only for Kyverno's wildcard-kind message; background scans are not notary-gate's (schema.ts).
+  const background = spec.child('background').boolean(true);
 
   const ignoredRules: string[] = [];
   const rules: Rule[] = [];
   const ruleNames = new Set<string>();
-  const ruleNodes = spec.child('rules').list();
-  if (ruleNodes.length === 0) spec.child('rules').fail('at least one rule is required');
+  const rulesNode = spec.child('rules');
+  const ruleNodes = rulesNode.list();
+  if (ruleNodes.length === 0) rulesNode.fail('at least one rule is required');
   for (const ruleNode of ruleNodes) {
     ruleNode.map();
-    const ruleName = ruleNode.child('name').requiredString();
-    if (ruleNames.has(ruleName)) ruleNode.child('name').fail(`duplicate rule name "${ruleName}"`);
+    const nameNode = ruleNode.child('name');
+    const ruleName = nameNode.requiredString();
+    if (ruleName.length > RULE_NAME_MAX) nameNode.fail(`must be no more than ${RULE_NAME_MAX} characters`);
+    // KV@v1.14.0:pkg/validation/policy/validate.go.
+    if (ruleNames.has(ruleName)) nameNode.fail(`Duplicate rule name: '${ruleName}'`);
     ruleNames.add(ruleName);
-    if (!ruleNode.child('verifyImages').present) {
+    // KV@v1.14.0:api/kyverno/v1/rule_types.go `ValidateRuleType`.
+    const operations = OPERATION_FIELDS.filter((field) => ruleNode.child(field).present);
+    if (operations.length === 0) ruleNode.fail(`No operation defined in the rule '${ruleName}'.(supported operations: mutate,validate,generate,verifyImages)`);
+    if (operations.length > 1) ruleNode.fail(`Multiple operations defined in the rule '${ruleName}', only one operation (mutate,validate,generate,verifyImages) is allowed per rule`);
+    if (operations[0] !== 'verifyImages') {
+      if (ruleNode.child('imageExtractors').present) {
+        ruleNode.child('imageExtractors').fail(`Invalid rule spec for rule '${ruleName}', imageExtractors can only be defined for verifyImages rule`);
+      }
+      // Kyverno's to run (validate, mutate, generate): reported as such, its content Kyverno's to check.
+      ruleNode.json();
       ignoredRules.push(ruleName);
       continue;
     }
-    rules.push(parseRule(ruleNode, ruleName, validationFailureAction));
+    rules.push(parseRule(ruleNode, ruleName, { specAction: validationFailureAction, namespaced: kind === 'Policy', background, warnings }));
   }
 
   return {
@@ -100,8 +163,8 @@ function parsePolicy(root: Node): Policy {
     kind,
     name,
     ...(namespace !== undefined ? { namespace } : {}),
-    ...(metadata.child('uid').string() !== undefined ? { uid: metadata.child('uid').string()! } : {}),
-    ...(metadata.child('resourceVersion').string() !== undefined ? { resourceVersion: metadata.child('resourceVersion').string()! } : {}),
+    ...(uid !== undefined ? { uid } : {}),
+    ...(resourceVersion !== undefined ? { resourceVersion } : {}),
     source: root.source,
     hash: createHash('sha256').update(JSON.stringify(root.value)).digest('hex'),
     validationFailureAction,
@@ -109,11 +172,73 @@ function parsePolicy(root: Node): Policy {
     failurePolicy: failurePolicy ?? 'Fail',
     timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     applyRules: spec.child('applyRules').oneOf(['All', 'One'] as const) ?? 'All',
-    autogenControllers: parseAutogenControllers(autogenText),
+    autogenControllers: parseAutogenControllers(annotations[AUTOGEN_ANNOTATION]),
+    scored: annotations[SCORED_ANNOTATION] !== 'false',
     rules,
     ignoredRules,
-    warnings: [],
+    warnings,
   };
+}
+
+/**
+ * A namespaced Policy without a namespace lives in `default` (Kyverno 1.13.5+, and kubectl applies it
+ * there); a ClusterPolicy is cluster-scoped, so the API server drops a namespace written on it.
+ */
+function policyNamespace(kind: Policy['kind'], node: Node, warnings: PolicyWarning[]): string | undefined {
+  const namespace = node.string();
+  if (kind === 'Policy') return namespace || 'default';
+  if (namespace) warnings.push({ path: node.path, message: 'ignored: a ClusterPolicy is cluster-scoped' });
+  return undefined;
+}
+
+function parseOverrides(node: Node, kind: Policy['kind']): ValidationFailureActionOverride[] {
+  const items = node.list();
+  // KV@v1.14.0:api/kyverno/v1/spec_types.go `Validate`.
+  if (items.length > 0 && kind === 'Policy') node.fail('Use of validationFailureActionOverrides is supported only with ClusterPolicy');
+  const overrides = items.map((item) => {
+    item.map();
+    const actionNode = item.child('action');
+    const action = normaliseAction(actionNode.oneOf(['audit', 'enforce', 'Audit', 'Enforce'] as const)) ?? actionNode.fail('is required');
+    const namespacesNode = item.child('namespaces');
+    const selectorNode = item.child('namespaceSelector');
+    return {
+      action,
+      // nil and [] differ in Kyverno (nil: only the selector decides; []: never matches).
+      ...(namespacesNode.present ? { namespaces: namespacesNode.stringList() } : {}),
+      ...(selectorNode.present ? { namespaceSelector: parseLabelSelector(selectorNode) } : {}),
+    };
+  });
+  checkOverrideNamespaces(overrides, items);
+  return overrides;
+}
+
+/** KV@v1.14.0:pkg/validation/policy/validate.go `validateNamespaces`: one namespace may not be both Audit and Enforce. */
+function checkOverrideNamespaces(overrides: ValidationFailureActionOverride[], nodes: Node[]): void {
+  const seen = { Audit: { names: new Set<string>(), patterns: [] as string[] }, Enforce: { names: new Set<string>(), patterns: [] as string[] } };
+  overrides.forEach((override, index) => {
+    const where = nodes[index]!.child('namespaces');
+    const other = seen[override.action === 'Audit' ? 'Enforce' : 'Audit'];
+    const mine = seen[override.action];
+    const namespaces = override.namespaces ?? [];
+    const patterns = namespaces.filter((value) => /[*?]/.test(value));
+    const names = namespaces.filter((value) => !/[*?]/.test(value));
+    const conflicts = names.filter((name) => other.names.has(name)).sort();
+    if (conflicts.length > 0) where.fail(`conflicting namespaces found in path: ${where.path}: ${conflicts.join(', ')}`);
+    for (const name of names) mine.names.add(name);
+    mine.patterns.push(...patterns);
+    for (const pattern of mine.patterns) {
+      const name = [...other.names].find((candidate) => wildcardMatch(pattern, candidate));
+      if (name !== undefined) where.fail(`wildcard pattern '${pattern}' matches with namespace '${name}'`);
+    }
+    for (const name of mine.names) {
+      const pattern = other.patterns.find((candidate) => wildcardMatch(candidate, name));
+      if (pattern !== undefined) where.fail(`wildcard pattern '${pattern}' matches with namespace '${name}'`);
+    }
+    for (const pattern of mine.patterns) {
+      const clash = other.patterns.find((candidate) => wildcardMatch(candidate, pattern) || wildcardMatch(pattern, candidate));
+      if (clash !== undefined) where.fail(`wildcard pattern '${pattern}' conflicts with the pattern '${clash}'`);
+    }
+  });
 }
 
 /** The deprecated and the current field may not both be set (Kyverno rejects that). */
@@ -133,228 +258,4 @@ function parseAutogenControllers(value: string | undefined): string[] {
   if (value === undefined) return DEFAULT_AUTOGEN_CONTROLLERS;
   if (value.trim() === 'none') return [];
   return value.split(',').map((item) => item.trim()).filter(Boolean);
-}
-
-function parseRule(node: Node, name: string, specAction: FailureAction): Rule {
-  const match = parseMatch(node.child('match'), true);
-  const exclude = node.child('exclude').present ? parseMatch(node.child('exclude'), false) : undefined;
-  const context = node.child('context').list().map(parseContextEntry);
-  const preconditions = node.child('preconditions').present ? parseAnyAll(node.child('preconditions')) : undefined;
-  const entries = node.child('verifyImages').list();
-  if (entries.length === 0) node.child('verifyImages').fail('at least one entry is required');
-  const verifyImages = entries.map((entry) => parseImageVerification(entry, specAction));
-  if (verifyImages.some((entry) => entry.validate) && verifyImages.some((entry) => !entry.validate?.deny)) {
-    node.child('verifyImages').fail('when one entry has validate, every entry must have validate.deny');
-  }
-  return { name, match, ...(exclude ? { exclude } : {}), context, ...(preconditions ? { preconditions } : {}), verifyImages };
-}
-
-function parseMatch(node: Node, required: boolean): MatchResources {
-  if (!node.present) {
-    if (required) node.fail('is required');
-    return {};
-  }
-  node.map();
-  const any = node.child('any').list().map(parseResourceFilter);
-  const all = node.child('all').list().map(parseResourceFilter);
-  // The legacy form puts `resources` directly under match/exclude.
-  if (node.child('resources').present) {
-    if (any.length > 0 || all.length > 0) node.fail('use either resources or any/all, not both');
-    return { any: [parseResourceFilter(node)] };
-  }
-  if (required && any.length === 0 && all.length === 0) node.fail('must have any, all or resources');
-  return { ...(any.length ? { any } : {}), ...(all.length ? { all } : {}) };
-}
-
-function parseResourceFilter(node: Node): ResourceFilter {
-  node.map();
-  const resources = node.child('resources');
-  const filter: ResourceFilter = {};
-  if (resources.present) {
-    resources.map();
-    filter.resources = {};
-    const description = filter.resources;
-    const kinds = resources.child('kinds').stringList();
-    if (kinds.length) description.kinds = kinds;
-    const names = resources.child('names').stringList();
-    if (names.length) description.names = names;
-    const single = resources.child('name').string();
-    if (single) description.name = single;
-    const namespaces = resources.child('namespaces').stringList();
-    if (namespaces.length) description.namespaces = namespaces;
-    const operations = resources.child('operations').list().map((item) => item.oneOf(['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const)!);
-    if (operations.length) description.operations = operations;
-    if (resources.child('annotations').present) description.annotations = resources.child('annotations').map() as Record<string, string>;
-    if (resources.child('selector').present) description.selector = parseSelector(resources.child('selector'));
-    if (resources.child('namespaceSelector').present) description.namespaceSelector = parseSelector(resources.child('namespaceSelector'));
-  }
-  const subjects = node.child('subjects').list().map((item) => ({
-    kind: item.child('kind').oneOf(['User', 'Group', 'ServiceAccount'] as const)!,
-    name: item.child('name').requiredString(),
-    ...(item.child('namespace').string() !== undefined ? { namespace: item.child('namespace').string()! } : {}),
-  }));
-  if (subjects.length) filter.subjects = subjects;
-  const roles = node.child('roles').stringList();
-  if (roles.length) filter.roles = roles;
-  const clusterRoles = node.child('clusterRoles').stringList();
-  if (clusterRoles.length) filter.clusterRoles = clusterRoles;
-  return filter;
-}
-
-function parseSelector(node: Node): NonNullable<ResourceFilter['resources']>['selector'] {
-  node.map();
-  const matchLabels = node.child('matchLabels').present ? (node.child('matchLabels').map() as Record<string, string>) : undefined;
-  const matchExpressions = node.child('matchExpressions').list().map((item) => ({
-    key: item.child('key').requiredString(),
-    operator: item.child('operator').oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist'] as const)!,
-    values: item.child('values').stringList(),
-  }));
-  return { ...(matchLabels ? { matchLabels } : {}), ...(matchExpressions.length ? { matchExpressions } : {}) };
-}
-
-function parseContextEntry(node: Node): ContextEntry {
-  node.map();
-  const name = node.child('name').requiredString();
-  if (node.child('configMap').present) {
-    const configMap = node.child('configMap');
-    configMap.map();
-    const namespace = configMap.child('namespace').string();
-    return { name, configMap: { name: configMap.child('name').requiredString(), ...(namespace ? { namespace } : {}) } };
-  }
-  if (node.child('variable').present) {
-    const variable = node.child('variable').map();
-    const jmesPath = node.child('variable').child('jmesPath').string();
-    if (!('value' in variable) && jmesPath === undefined) node.child('variable').fail('needs value or jmesPath');
-    return {
-      name,
-      variable: {
-        ...('value' in variable ? { value: variable['value'] } : {}),
-        ...(jmesPath !== undefined ? { jmesPath } : {}),
-        ...('default' in variable ? { default: variable['default'] } : {}),
-      },
-    };
-  }
-  for (const unsupported of ['apiCall', 'imageRegistry', 'globalReference']) {
-    if (node.child(unsupported).present) node.child(unsupported).fail('context entries of this kind are not supported by notary-gate (configMap and variable are)');
-  }
-  return node.fail('needs configMap or variable');
-}
-
-function parseImageVerification(node: Node, specAction: FailureAction): ImageVerification {
-  node.map();
-  const type = node.child('type').string() ?? 'Cosign';
-  if (type !== 'Notary') node.child('type').fail(`only type Notary is supported by notary-gate, got "${type}"`);
-  for (const field of ['keys', 'keyless'] as const) {
-    if (node.child(field).present) node.child(field).fail(`${field === 'keys' ? 'Keys' : 'Keyless'} field is not allowed for type notary`);
-  }
-  const imageReferencesNode = node.child('imageReferences');
-  const imageReferences = imageReferencesNode.stringList();
-  const legacyImage = node.child('image').string();
-  if (legacyImage) imageReferences.push(legacyImage);
-  if (imageReferences.length === 0) imageReferencesNode.fail('An image reference is required');
-  imageReferencesNode.list().forEach((item) => {
-    if (String(item.value).includes('{{')) item.fail('should not have variables in image reference section');
-  });
-  const attestors = node.child('attestors').list().map((set) => parseAttestorSet(set, true));
-  const attestations = node.child('attestations').list().map(parseAttestation);
-  const failureAction = normaliseAction(node.child('failureAction').oneOf(['Audit', 'Enforce'] as const));
-  const mutateDigest = node.child('mutateDigest').boolean(true);
-  if ((failureAction ?? specAction) === 'Audit' && mutateDigest) {
-    node.child('mutateDigest').fail('mutateDigest must be set to false for ‘Audit’ failure action');
-  }
-  const validateNode = node.child('validate');
-  let validate: ImageVerification['validate'];
-  if (validateNode.present) {
-    validateNode.map();
-    const message = validateNode.child('message').string();
-    const deny = validateNode.child('deny');
-    validate = {
-      ...(message !== undefined ? { message } : {}),
-      ...(deny.present ? { deny: { conditions: parseConditionsField(deny.child('conditions')) } } : {}),
-    };
-  }
-  return {
-    type: 'Notary',
-    imageReferences,
-    skipImageReferences: node.child('skipImageReferences').stringList(),
-    attestors,
-    attestations,
-    mutateDigest,
-    verifyDigest: node.child('verifyDigest').boolean(true),
-    required: node.child('required').boolean(true),
-    useCache: node.child('useCache').boolean(true),
-    ...(failureAction ? { failureAction } : {}),
-    ...(validate ? { validate } : {}),
-  };
-}
-
-function parseAttestorSet(node: Node, allowNested: boolean): AttestorSet {
-  node.map();
-  const entriesNode = node.child('entries');
-  const entries = entriesNode.list().map((entry) => parseAttestor(entry, allowNested));
-  if (entries.length === 0) entriesNode.fail('An entry is required');
-  const countNode = node.child('count');
-  const count = countNode.integer();
-  if (count !== undefined) {
-    if (count < 1) countNode.fail('must be ≥ 1');
-    if (count > entries.length) countNode.fail('Count cannot exceed length of entries');
-  }
-  return { ...(count !== undefined ? { count } : {}), entries };
-}
-
-function parseAttestor(node: Node, allowNested: boolean): Attestor {
-  node.map();
-  for (const field of ['keys', 'keyless'] as const) {
-    if (node.child(field).present) node.child(field).fail(`${field === 'keys' ? 'Keys' : 'Keyless'} field is not allowed for type notary`);
-  }
-  const certificates = node.child('certificates');
-  const nested = node.child('attestor');
-  if (certificates.present && nested.present) node.fail('set either certificates or attestor, not both');
-  if (nested.present) {
-    if (!allowNested) nested.fail('a nested attestor is not supported inside attestations');
-    return { attestor: parseAttestorSet(nested, true) };
-  }
-  if (!certificates.present) node.fail('keys, certificates, keyless, or a nested attestor is required');
-  certificates.map();
-  const cert = certificates.child('cert').string();
-  const certChain = certificates.child('certChain').string();
-  if (!cert && !certChain) certificates.fail('cert or certChain required');
-  return { certificates: { ...(cert ? { cert } : {}), ...(certChain ? { certChain } : {}) } };
-}
-
-function parseAttestation(node: Node): Attestation {
-  node.map();
-  const type = node.child('type').string() || node.child('predicateType').string();
-  if (!type) node.child('type').fail('missing type');
-  const name = node.child('name').string();
-  const attestorsNode = node.child('attestors');
-  const attestors = attestorsNode.list().map((set) => parseAttestorSet(set, false));
-  // Kyverno inserts an empty entry here and then dereferences nil certificates: an error is the safe reading.
-  if (attestors.length === 0) attestorsNode.fail('at least one attestor set with certificates is required for type Notary');
-  const conditions = node.child('conditions').list().map(parseAnyAll);
-  return { ...(name ? { name } : {}), type: type!, attestors, conditions };
-}
-
-function parseAnyAll(node: Node): AnyAllConditions {
-  node.map();
-  const any = node.child('any').present ? node.child('any').list().map(parseCondition) : undefined;
-  const all = node.child('all').present ? node.child('all').list().map(parseCondition) : undefined;
-  if (!any && !all) node.fail('must have any or all');
-  return { ...(any ? { any } : {}), ...(all ? { all } : {}) };
-}
-
-/** `conditions` is either {any, all} or the legacy plain list. */
-function parseConditionsField(node: Node): AnyAllConditions | Condition[] {
-  if (!node.present) node.fail('is required');
-  return Array.isArray(node.value) ? node.list().map(parseCondition) : parseAnyAll(node);
-}
-
-function parseCondition(node: Node): Condition {
-  const raw = node.map();
-  if (!('key' in raw)) node.child('key').fail('is required');
-  const operatorNode = node.child('operator');
-  const operator = operatorNode.requiredString();
-  if (!isKnownOperator(operator)) operatorNode.fail(`unknown operator "${operator}"`);
-  const message = node.child('message').string();
-  return { key: raw['key'], operator, ...('value' in raw ? { value: raw['value'] } : {}), ...(message !== undefined ? { message } : {}) };
 }

@@ -161,6 +161,11 @@ export interface Policy {
   applyRules: 'All' | 'One';
   /** Whether autogen rules are made for pod controllers (annotation `pod-policies.kyverno.io/autogen-controllers`). */
   autogenControllers: string[];
+  /**
+   * false when annotated `policies.kyverno.io/scored: "false"`: Kyverno then reports a failing rule as
+   * `warn` in PolicyReports and the CLI's summary (a report/CLI matter; admission blocking is unchanged).
+   */
+  scored?: boolean;
   rules: Rule[];
   /** Rules notary-gate does not run (validate, mutate, generate…): Kyverno's to run; reported, never silently claimed. */
   ignoredRules: string[];

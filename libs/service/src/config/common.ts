@@ -3,6 +3,7 @@
  * to run"): the transport, the cache, logs, the ops port, registry access.
  * Apps merge these with their own (`mergeSchemas`).
  */
+import { parseRegistryMirror } from '@notary-gate/oci';
 import { env, type ConfigOf } from './schema';
 
 const HOST_PORT = /^[^\s/:]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
@@ -45,6 +46,18 @@ export const commonVariables = {
   }),
   dockerConfigFile: env.file('DOCKER_CONFIG_FILE', {
     doc: 'Registry credentials file (docker `config.json` format); overrides DOCKER_CONFIG. Flag `--docker-config`.',
+  }),
+  registryMirrors: env.list('REGISTRY_MIRRORS', {
+    doc: 'Registry mirrors, comma-separated `SOURCE=TARGET`: a registry host or repository prefix served from an OCI layout directory per repository (`ghcr.io=oci-layout:/bundle` reads `/bundle/<repository>`) or from another registry (`ghcr.io=mirror.internal:5000/ghcr`), for air-gapped clusters. A miss in a mirror is a miss (no fallback). Flag `--registry-mirror`.',
+    default: [],
+    item: (value) => {
+      try {
+        parseRegistryMirror(value);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message.replace(/^invalid registry mirror "[^"]*": /, 'is not a mirror: ');
+      }
+    },
   }),
   registryTimeoutMs: env.duration('REGISTRY_TIMEOUT', { doc: 'Idle timeout of registry HTTP requests.', default: 30_000, min: 1 }),
 };
