@@ -192,12 +192,12 @@ describe('NearCacheJobsPort', () => {
     expect(() => kept.referrers['sbom/cyclone-dx']!.push(discovered.descriptor)).toThrow(TypeError);
   });
 
-  it('keeps nothing with ttlMs 0, and refuses bad options', async () => {
+  it('is off with ttlMs 0: every job reaches the tier, concurrent ones too; bad options are refused', async () => {
     const { calls, handlers } = tier();
     const { port } = nearCache(handlers, { ttlMs: 0 });
     await port.verify(verifyJob, within(1_000));
-    await port.verify(verifyJob, within(1_000));
-    expect(calls.verify).toBe(2);
+    await Promise.all([port.verify(verifyJob, within(1_000)), port.verify(verifyJob, within(1_000)), port.discover(discoverJob, within(1_000)), port.discover(discoverJob, within(1_000))]);
+    expect(calls).toEqual({ discover: 2, verify: 3, evaluate: 0 });
     expect(() => new NearCacheJobsPort(new InProcessJobsPort(handlers), { ttlMs: -1 })).toThrow(TypeError);
     expect(() => new NearCacheJobsPort(new InProcessJobsPort(handlers), { maxEntries: 0 })).toThrow(TypeError);
   });

@@ -39,7 +39,7 @@ import {
 } from '@notary-gate/contracts';
 
 export interface NearCacheOptions {
-  /** How long an answer is reused (ms). Default 5000. 0 disables keeping answers (identical jobs in flight are still shared). */
+  /** How long an answer is reused (ms). Default 5000. 0 turns the near-cache off: every job goes to the tier, none is shared. */
   ttlMs?: number;
   /** Entries kept at most; the oldest go first. Default 10000. */
   maxEntries?: number;
@@ -122,6 +122,7 @@ export class NearCacheJobsPort implements JobsPort {
   }
 
   private through<T>(key: string, options: JobOptions, ask: () => Promise<T>, keep: (reply: T) => boolean): Promise<T> {
+    if (this.ttlMs === 0) return ask();
     this.checkGeneration();
     const now = this.now();
     const entry = this.entries.get(key);
@@ -149,7 +150,7 @@ export class NearCacheJobsPort implements JobsPort {
       (reply) => {
         settle();
         // An answer asked under another policy set is delivered but not kept.
-        if (this.ttlMs > 0 && generation === this.generation && keep(reply)) this.store(key, reply, this.now() + this.ttlMs);
+        if (generation === this.generation && keep(reply)) this.store(key, reply, this.now() + this.ttlMs);
       },
       settle,
     );
