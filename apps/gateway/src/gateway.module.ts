@@ -145,7 +145,7 @@ export class GatewayModule {
         provide: GATEWAY_JOBS,
         // The near-cache (issue 11) answers warm jobs without a round trip to the tier; dropped when the policy set changes.
         useFactory: (port: JobsPort, metrics: ServiceMetrics, policies: PolicyStore) =>
-          new NearCacheJobsPort(instrumentJobsPort(port, metrics, { countVerifications: options.countVerifications ?? true }), { generation: () => policies.current() }),
+          new NearCacheJobsPort(instrumentJobsPort(port, metrics, { countVerifications: options.countVerifications ?? true }), { ttlMs: config.gatewayCacheTtlMs, generation: () => policies.current() }),
         inject: [JOBS_PORT, ServiceMetrics, PolicyStore],
       },
       {

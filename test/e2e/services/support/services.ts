@@ -51,6 +51,8 @@ export function suiteEnvironment(world: SeedWorld, names: Isolation, extra: Reco
     WORKER_DRAIN_TIMEOUT: '5s',
     // Nothing missed by the file watcher needs a rescan in a test.
     RESCAN_INTERVAL: '0s',
+    // These suites watch the tier itself (its jobs, caches and replicas): the gateway asks it every time.
+    GATEWAY_CACHE_TTL: '0s',
     ...extra,
   };
 }
