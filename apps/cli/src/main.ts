@@ -5,8 +5,15 @@
 import { runCli } from './cli';
 import { readCliEnvironment } from './support/config';
 
+// A reader that goes away (`| head`) is not an error: stop writing, finish quietly (as notation and kubectl do).
+let stdoutGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutGone = true;
+});
+
 void runCli(process.argv.slice(2), {
-  stdout: process.stdout,
+  stdout: { write: (text: string) => stdoutGone || process.stdout.write(text) },
   stderr: process.stderr,
   environment: readCliEnvironment(),
   now: () => new Date(),

@@ -61,6 +61,7 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
           configMaps: options.configMaps,
           maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
           jmespath,
+          variables: options.variables,
         }),
       ),
     );

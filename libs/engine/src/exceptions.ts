@@ -6,24 +6,17 @@
  * candidate's `match` is checked with the exception matcher and its
  * `conditions` against the rule's JMESPath context. A conditions evaluation
  * error means that no exception applies to the rule at all
- * (KV@v1.14.0:pkg/engine/utils/exceptions.go `MatchesException`).
+ * (KV@v1.14.0:pkg/engine/utils/exceptions.go `MatchesException`). The skip
+ * message is Kyverno's exact text, with no space after "exceptions"
+ * (handlers/mutation/mutate_image.go `Process`).
  */
-import type { Jmespath, PolicyException, PolicyIdentity } from '@notary-gate/policy';
-import { evaluateConditions } from '@notary-gate/policy';
+import type { Jmespath, PolicyIdentity } from '@notary-gate/policy';
+import { evaluateConditions, exceptionSkipMessage } from '@notary-gate/policy';
 import type { RequestFacts } from './facts';
 import { kyvernoPolicyKey } from './identity';
 import { resolveExceptions, selectExceptions } from './policy-semantics';
 
 export type ExceptionOutcome = { applies: false } | { applies: true; message: string } | { undecided: string };
-
-/**
- * Kyverno's skip message: "rule is skipped due to policy exceptions" directly
- * followed by the `namespace/name` keys joined with ", " — there is no space
- * after "exceptions" (KV@v1.14.0:pkg/engine/handlers/mutation/mutate_image.go `Process`).
- */
-export function exceptionSkipMessage(exceptions: Pick<PolicyException, 'namespace' | 'name'>[]): string {
-  return `rule is skipped due to policy exceptions${exceptions.map((exception) => `${exception.namespace}/${exception.name}`).join(', ')}`;
-}
 
 export function checkExceptions(identity: PolicyIdentity, ruleName: string, facts: RequestFacts, context: Record<string, unknown>, jmespath: Jmespath): ExceptionOutcome {
   if (!facts.exceptions.known) return { undecided: facts.exceptions.reason };

@@ -14,7 +14,7 @@ import type { RequestFacts } from './facts';
 import { kyvernoPolicyKey } from './identity';
 import { imageReferenceMatches, matchRule } from './policy-semantics';
 import { loadContextEntries, RuleContextError } from './rule-context';
-import type { ConfigMapSource } from './types';
+import type { ConfigMapSource, RuleVariables } from './types';
 
 export interface GateInput {
   policy: Policy;
@@ -27,6 +27,7 @@ export interface GateInput {
   baseContext: Record<string, unknown>;
   configMaps: ConfigMapSource;
   jmespath: Jmespath;
+  variables?: RuleVariables | undefined;
 }
 
 export type Gate =
@@ -57,9 +58,11 @@ export async function gateRule(rule: Rule, input: GateInput, selects: (entry: Im
   // Images found by the rule's own extractors are what its `images` variable holds.
   const base = extracted ? { ...input.baseContext, images: imagesContext(extracted) } : input.baseContext;
 
+  const supplied = input.variables?.(input.policy, rule.name.replace(/^autogen-(cronjob-)?/, ''));
   let context: Record<string, unknown>;
   try {
-    context = await loadContextEntries(rule.context, base, input.policy, input.configMaps, input.jmespath);
+    const entries = supplied ? rule.context.filter((entry) => !Object.keys(supplied).some((key) => key === entry.name || key.startsWith(`${entry.name}.`))) : rule.context;
+    context = await loadContextEntries(entries, supplied ? withVariables(base, supplied) : base, input.policy, input.configMaps, input.jmespath);
   } catch (error) {
     if (!(error instanceof RuleContextError)) throw error;
     return { kind: 'response', status: 'error', message: error.message };
@@ -92,6 +95,21 @@ export async function gateRule(rule: Rule, input: GateInput, selects: (entry: Im
 
 function undecided(input: GateInput, missing: string): Gate {
   return { kind: 'undecided', reason: `cannot decide whether policy ${kyvernoPolicyKey(input.identity)} applies: ${missing}` };
+}
+
+/** A copy of the context with each dotted key set to its value (`request.operation`, `myvar.field`…). */
+function withVariables(base: Record<string, unknown>, variables: Record<string, unknown>): Record<string, unknown> {
+  const context = structuredClone(base);
+  for (const [key, value] of Object.entries(variables)) {
+    const path = key.split('.');
+    let node: Record<string, unknown> = context;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      node = (node[segment] = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return context;
 }
 
 /** The built-in images of a resource, or none for a kind the built-in extraction does not know. */

@@ -75,7 +75,16 @@ export interface EngineOptions {
   /** Notation's per-artifact signature limit; Kyverno uses 10. */
   maxSignatureAttempts?: number;
   now?: () => number;
+  /**
+   * Variables supplied from outside (the CLI's `--values-file`): dotted paths
+   * set in a rule's context; a `context` entry of the same name is not loaded
+   * (Kyverno's CLI store: supplied values win).
+   */
+  variables?: RuleVariables;
 }
+
+/** The variables supplied for one rule of one policy, on one resource. */
+export type RuleVariables = (policy: Policy, ruleName: string) => Record<string, unknown> | undefined;
 
 export interface AdmissionInput {
   request: AdmissionRequest;

@@ -36,7 +36,7 @@ import { imageReferenceMatches, imageReferenceSkipped } from './policy-semantics
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
 import { gateRule, type Gate, type GateInput } from './rule-gate';
-import type { ClusterFacts, ConfigMapSource, RuleResult, Verdict } from './types';
+import type { ClusterFacts, ConfigMapSource, RuleResult, RuleVariables, Verdict } from './types';
 import { decide } from './verdict';
 
 export const VERIFY_IMAGES_ANNOTATION = 'kyverno.io/verify-images';
@@ -49,6 +49,8 @@ export interface ValidateOptions {
   configMaps: ConfigMapSource;
   /** Namespace labels, requester roles and PolicyExceptions, read only when a policy needs them. */
   clusterFacts?: ClusterFacts;
+  /** Variables supplied from outside (the CLI's values), as for the mutating phase. */
+  variables?: RuleVariables;
   /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
   deadline?: number;
   requestId?: string;
@@ -110,6 +112,7 @@ export async function validateAdmission(request: AdmissionRequest, policies: Pol
       baseContext: base,
       configMaps: options.configMaps,
       jmespath,
+      variables: options.variables,
     };
     for (const rule of rulesWithAutogen(policy)) {
       const gate = await gateRule(rule, gateInput, validates);

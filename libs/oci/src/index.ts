@@ -31,7 +31,10 @@ export { DEFAULT_USER_AGENT, RegistryClient, resolveMirrors } from './registry-c
 export { findMirror, mirroredLocation, parseRegistryMirror, parseRegistryMirrors } from './mirror';
 export type { MirrorTarget, MirroredLocation, RegistryMirror } from './mirror';
 export type { RegistryClientOptions } from './registry-client';
+export { redactHeaders, redactUrl } from './http/registry-transport';
+export type { ExchangeEvent, RetryEvent } from './http/registry-transport';
 export { RegistryRepository } from './registry-repository';
+export type { UploadProgress } from './registry-repository';
 export { OciLayoutRepository, REF_NAME_ANNOTATION } from './layout';
 export type { OciLayoutOptions } from './layout';
 export { openRepository } from './open-repository';

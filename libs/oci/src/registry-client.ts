@@ -4,15 +4,15 @@
  * opens. Plain TypeScript: configuration comes in as options, nothing is read
  * from the environment.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { CredentialLookup, DockerCredentials } from './auth/docker-config';
 import { KeyedMutex } from './concurrency';
 import { parseRegistryMirrors, type RegistryMirror } from './mirror';
-import { RegistryTransport } from './http/registry-transport';
+import { RegistryTransport, type ExchangeEvent, type RetryEvent } from './http/registry-transport';
 import { resolveRetryOptions, type RetryOptions } from './http/retry';
 import { resolveLimits } from './limits';
 import { parseReference, type ImageReference } from './reference';
-import { RegistryRepository, type ReferrersCapability } from './registry-repository';
+import { RegistryRepository, type ReferrersCapability, type UploadProgress } from './registry-repository';
 import type { ContentLimits } from './types';
 
 export interface RegistryClientOptions {
@@ -44,6 +44,12 @@ export interface RegistryClientOptions {
    * target by `openRepository` (mirror.ts).
    */
   mirrors?: ReadonlyArray<RegistryMirror | string>;
+  /** Told as large blob uploads go (e.g. a progress line for `attach`). */
+  onUploadProgress?: (event: UploadProgress) => void;
+  /** Told before each retry (e.g. to say so on stderr rather than wait in silence). */
+  onRetry?: (event: RetryEvent) => void;
+  /** Told after each HTTP exchange, credentials redacted (debug tracing). */
+  onExchange?: (event: ExchangeEvent) => void;
   /** Receives non-fatal warnings (e.g. an outdated referrers index could not be deleted). */
   onWarning?: (message: string) => void;
   /** Test seams: delay, jitter source, clock, and the HTTP dispatcher. */
@@ -68,6 +74,7 @@ export class RegistryClient {
   private readonly indexLocks = new KeyedMutex();
   private readonly referrerConcurrency: number;
   private readonly onWarning: (message: string) => void;
+  private readonly onUploadProgress: ((event: UploadProgress) => void) | undefined;
 
   constructor(options: RegistryClientOptions = {}) {
     this.limits = resolveLimits(options.limits);
@@ -84,7 +91,9 @@ export class RegistryClient {
     }
     this.ownedAgent =
       options.dispatcher === undefined
-        ? new Agent({
+        ? // undici is required here, not at the top: parsing references and reading layouts never load it (CLI start-up).
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          new (require('undici') as typeof import('undici')).Agent({
             connections: options.connections ?? 16,
             pipelining: 1,
             keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
@@ -103,8 +112,11 @@ export class RegistryClient {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
+      ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
     });
     this.onWarning = options.onWarning ?? (() => undefined);
+    this.onUploadProgress = options.onUploadProgress;
   }
 
   /** The repository of `reference` (only its registry and repository are used). */
@@ -117,6 +129,7 @@ export class RegistryClient {
       capabilities: this.capabilities,
       indexLocks: this.indexLocks,
       onWarning: this.onWarning,
+      ...(this.onUploadProgress === undefined ? {} : { onUploadProgress: this.onUploadProgress }),
     });
   }
 

@@ -29,6 +29,33 @@ export interface RepositoryContext {
   /** Serialises updates of one fallback referrers index. */
   indexLocks: KeyedMutex;
   onWarning: (message: string) => void;
+  /** Told as a blob upload goes (bytes handed to the connection so far, of the total). */
+  onUploadProgress?: (event: UploadProgress) => void;
+}
+
+/** How far one blob upload is. */
+export interface UploadProgress {
+  digest: string;
+  sent: number;
+  total: number;
+}
+
+/** Blobs from this size on are uploaded in chunks with progress reports; smaller ones go in one piece. */
+const PROGRESS_THRESHOLD = 1024 * 1024;
+const UPLOAD_CHUNK = 256 * 1024;
+
+/** `bytes` as chunks, afresh on every iteration (a retried PUT sends it again from the start), reporting progress. */
+function uploadChunks(bytes: Buffer, digest: string, report: (event: UploadProgress) => void): AsyncIterable<Buffer> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let sent = 0; sent < bytes.length; ) {
+        const chunk = bytes.subarray(sent, sent + UPLOAD_CHUNK);
+        yield chunk;
+        sent += chunk.length;
+        report({ digest, sent, total: bytes.length });
+      }
+    },
+  };
 }
 
 const ACCEPT_MANIFESTS = MANIFEST_MEDIA_TYPES.join(', ');
@@ -175,7 +202,12 @@ export class RegistryRepository implements OciRepository {
     const putContext = this.context(`upload ${what}`, digest, true);
     await this.shared.transport.exchange(
       putContext,
-      { method: 'PUT', url: location, headers: { 'content-type': 'application/octet-stream' }, body: bytes },
+      {
+        method: 'PUT',
+        url: location,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+        body: this.shared.onUploadProgress !== undefined && bytes.length >= PROGRESS_THRESHOLD ? uploadChunks(bytes, digest, this.shared.onUploadProgress) : bytes,
+      },
       async (response) => {
         if (response.status !== 201) throw await unexpectedStatus(response, putContext);
         await discardBody(response.body);

@@ -18,8 +18,8 @@ let work: string;
 const insecure = (): string[] => ['--insecure-registry', registry.host];
 const run = (argv: string[]): Promise<CliRun> => notaryGate(argv, { now: NOW });
 
-function lastDigest(output: CliRun): string {
-  expect(output).toMatchObject({ status: 0, stderr: '' });
+function lastDigest(output: CliRun, warning = ''): string {
+  expect(output).toMatchObject({ status: 0, stderr: warning });
   const digests = output.stdout.match(/sha256:[0-9a-f]{64}/g) ?? [];
   return digests[digests.length - 1]!;
 }
@@ -29,8 +29,15 @@ let imageDigest: string;
 const digests: Record<string, string> = {};
 
 async function sign(reference: string, format: 'jws' | 'cose' = 'jws'): Promise<string> {
+  // By tag, notation's warning; by digest, none.
+  const tag = /:([\w][\w.-]*)$/.exec(reference.slice(reference.lastIndexOf('/')))?.[1];
+  const warning =
+    tag === undefined || reference.includes('@')
+      ? ''
+      : `Warning: Always sign the artifact using digest(@sha256:...) rather than a tag(:${tag}) because tags are mutable and a tag reference can point to a different artifact than the one signed.\n`;
   return lastDigest(
     await run(['sign', reference, '--key', join(work, 'ci.key'), '--cert', join(work, 'ci.crt'), '--signature-format', format, ...insecure()]),
+    warning,
   );
 }
 

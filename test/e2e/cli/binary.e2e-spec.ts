@@ -4,7 +4,7 @@
  * stdout/stderr and process exit after the registry pool closes are real.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../support/registry';
@@ -55,7 +55,7 @@ it('generates a certificate, signs, verifies and exits with the right statuses',
 
   expect(await notaryGateProcess(['cert', 'generate-test', 'ci', '--dir', work], env)).toMatchObject({ status: 0, stderr: '' });
   const signed = await notaryGateProcess(['sign', reference, '--key', join(work, 'ci.key'), '--cert', join(work, 'ci.crt'), '--signature-format', 'cose', ...insecure], env);
-  expect(signed).toMatchObject({ status: 0, stderr: '' });
+  expect(signed).toMatchObject({ status: 0, stderr: expect.stringMatching(/^Warning: Always sign the artifact using digest\(@sha256:\.\.\.\) rather than a tag\(:v1\)/) });
 
   const verified = await notaryGateProcess(['verify', reference, '--cert', join(work, 'ci.crt'), ...insecure], env);
   expect(verified.status).toBe(0);
@@ -63,4 +63,15 @@ it('generates a certificate, signs, verifies and exits with the right statuses',
 
   const bad = await notaryGateProcess(['verify', 'not//a/reference', '--cert', join(work, 'ci.crt')], env);
   expect(bad).toEqual({ status: 2, stdout: '', stderr: 'Error: invalid reference "not//a/reference": invalid reference format\n' });
+});
+
+it('cert generate-test refuses to replace an existing key unless --force', async () => {
+  const env = { DOCKER_CONFIG: work };
+  expect(await notaryGateProcess(['cert', 'generate-test', 'keep', '--dir', work], env)).toMatchObject({ status: 0, stderr: '' });
+  const key = readFileSync(join(work, 'keep.key'), 'utf8');
+  const again = await notaryGateProcess(['cert', 'generate-test', 'keep', '--dir', work], env);
+  expect(again).toEqual({ status: 2, stdout: '', stderr: `Error: ${join(work, 'keep.key')} already exists: not replacing it (pass --force to overwrite)\n` });
+  expect(readFileSync(join(work, 'keep.key'), 'utf8')).toBe(key);
+  expect(await notaryGateProcess(['cert', 'generate-test', 'keep', '--dir', work, '--force'], env)).toMatchObject({ status: 0, stderr: '' });
+  expect(readFileSync(join(work, 'keep.key'), 'utf8')).not.toBe(key);
 });

@@ -16,6 +16,8 @@ export interface CliRun {
 export interface CliRunOptions {
   now?: Date;
   dockerConfigPath?: string;
+  /** As REGISTRY_TIMEOUT would set it. */
+  registryTimeoutMs?: number;
 }
 
 export async function notaryGate(argv: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
@@ -24,7 +26,10 @@ export async function notaryGate(argv: readonly string[], options: CliRunOptions
   const status = await runCli(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    environment: { dockerConfigPath: options.dockerConfigPath ?? join(tmpdir(), 'notary-gate-e2e-no-docker-config', 'config.json') },
+    environment: {
+      dockerConfigPath: options.dockerConfigPath ?? join(tmpdir(), 'notary-gate-e2e-no-docker-config', 'config.json'),
+      ...(options.registryTimeoutMs === undefined ? {} : { registryTimeoutMs: options.registryTimeoutMs }),
+    },
     now: () => options.now ?? new Date(),
   });
   return { status, stdout, stderr };

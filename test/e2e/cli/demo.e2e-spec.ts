@@ -4,7 +4,7 @@
  * and the world it keeps reused through `--registry-mirror` by the other
  * commands.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,4 +114,13 @@ it('exits 1 naming the decision that differs when the policies do not say what t
   expect(run.status).toBe(1);
   expect(run.stdout).toContain('✗ unexpected: expected denied, got allowed');
   expect(run.stderr).toMatch(/^Error: some decisions differ from what the example policies call for/);
+}, 120_000);
+
+it('ends quietly, with its own status, when the reader of its output goes away (| head)', () => {
+  const node = JSON.stringify(process.execPath);
+  const script = `${node} -r ${JSON.stringify(join(__dirname, 'swc-register.js'))} ${JSON.stringify(join(ROOT, 'apps/cli/src/main.ts'))} demo 2>${JSON.stringify(join(work, 'epipe.err'))} | head -n 1; exit \${PIPESTATUS[0]}`;
+  const run = spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: work }, timeout: 120_000 });
+  expect(run.stdout).toBe("notary-gate demo: Kyverno's Notary verifyImages policies, enforced offline by the real webhook\n");
+  expect(readFileSync(join(work, 'epipe.err'), 'utf8')).toBe('');
+  expect(run.status).toBe(0);
 }, 120_000);

@@ -104,7 +104,14 @@ describe('registry trouble is not a verdict', () => {
   it('an unreachable registry: exit 3, reported as unavailable', async () => {
     const port = await freePort();
     const run = await notaryGate(['verify', `127.0.0.1:${port}/app:v1`, '--cert', join(work, 'alice.crt'), '--insecure-registry', `127.0.0.1:${port}`]);
-    expectOneLine(run, 3, new RegExp(`^Error: registry unavailable: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 3, stdout: '' });
+    const lines = run.stderr.trimEnd().split('\n');
+    // Each retry is said as it happens (no silent wait), then one error line.
+    expect(lines.slice(0, -1)).toEqual([
+      expect.stringMatching(new RegExp(`^Warning: resolve 127\\.0\\.0\\.1:${port}/app:v1: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); retrying in \\d+\\.\\ds \\(attempt 2 of 3\\)$`)),
+      expect.stringMatching(/; retrying in \d+\.\ds \(attempt 3 of 3\)$/),
+    ]);
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^Error: registry unavailable: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
     expect(run.stderr).not.toMatch(/signature/);
   });
 
@@ -118,4 +125,21 @@ it('--help prints usage on stdout with exit 0', async () => {
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('--insecure-registry <host[:port]>');
   expect(run.stdout).toContain('--docker-config <file>');
+});
+
+it('serve names the flag the user passed, and the variable otherwise, all problems on one line (exit 2)', async () => {
+  // The embedded mode: no NATS_URL from the suite's environment.
+  const natsUrl = process.env['NATS_URL'];
+  delete process.env['NATS_URL'];
+  const run = await notaryGate(['serve', '--port', 'abc', '--policies', join(work, 'absent-policies'), '--registry-mirror', 'ghcr.io']).finally(() => {
+    if (natsUrl !== undefined) process.env['NATS_URL'] = natsUrl;
+  });
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^Error: invalid configuration: /);
+  expect(run.stderr).toContain('--port: must be an integer, got "abc"');
+  expect(run.stderr).toContain(`--policies: directory "${join(work, 'absent-policies')}" does not exist`);
+  expect(run.stderr).toContain('--registry-mirror: "ghcr.io" is not a mirror: expected SOURCE=TARGET');
+  expect(run.stderr).not.toMatch(/PORT|POLICY_DIR|REGISTRY_MIRRORS|:;/);
+  expect(run.stderr.split('\n')).toHaveLength(2);
 });

@@ -33,8 +33,10 @@ afterAll(() => {
 it('signs, attaches, discovers, verifies and inspects inside a layout directory', async () => {
   const reference = `oci-layout:${layout}:v1`;
   const signed = await run(['sign', reference, '--key', join(work, 'offline.key'), '--cert', join(work, 'offline.crt')]);
-  expect(signed).toMatchObject({ status: 0, stderr: '' });
-  expect(signed.stdout).toContain(`Successfully signed ${layout}@${image.digest}\n`);
+  expect(signed.status).toBe(0);
+  expect(signed.stderr).toMatch(/^Warning: Always sign the artifact using digest\(@sha256:\.\.\.\) rather than a tag\(:v1\)/);
+  // Printed as an `oci-layout:` reference, so that it can be pasted back.
+  expect(signed.stdout).toContain(`Successfully signed oci-layout:${layout}@${image.digest}\n`);
   const signature = /@(sha256:[0-9a-f]{64})\n$/.exec(signed.stdout)![1]!;
 
   const attached = await run(['attach', reference, '--artifact-type', 'sbom/cyclone-dx', join(work, 'sbom.json')]);
@@ -43,7 +45,7 @@ it('signs, attaches, discovers, verifies and inspects inside a layout directory'
 
   const discovered = await run(['discover', reference]);
   expect(discovered.stdout.split('\n')).toEqual([
-    `${layout}@${image.digest}`,
+    `oci-layout:${layout}@${image.digest}`,
     '├── application/vnd.cncf.notary.signature',
     `│   └── ${signature}`,
     '└── sbom/cyclone-dx',
@@ -53,13 +55,19 @@ it('signs, attaches, discovers, verifies and inspects inside a layout directory'
 
   const verified = await run(['verify', reference, '--cert', join(work, 'offline.crt')]);
   expect(verified.status).toBe(0);
-  expect(verified.stdout).toContain(`Successfully verified signature for ${layout}@${image.digest}\n`);
+  expect(verified.stdout).toContain(`Successfully verified signature for oci-layout:${layout}@${image.digest}\n`);
+  // What was printed works as an argument.
+  const pasted = /Successfully verified signature for (\S+)\n/.exec(verified.stdout)![1]!;
+  expect((await run(['verify', pasted, '--cert', join(work, 'offline.crt')])).status).toBe(0);
+  const pushed = /Pushed the signature to (\S+)\n/.exec(signed.stdout)![1]!;
+  expect(pushed).toBe(`oci-layout:${layout}@${signature}`);
+  expect((await run(['discover', pushed])).status).toBe(0);
 
   const inspected = await run(['inspect', `oci-layout:${layout}@${image.digest}`]);
   expect(inspected.status).toBe(0);
   expect(inspected.stdout.split('\n').slice(0, 4)).toEqual([
     'Inspecting all signatures for signed artifact',
-    `${layout}@${image.digest}`,
+    `oci-layout:${layout}@${image.digest}`,
     '└── application/vnd.cncf.notary.signature',
     `    └── ${signature}`,
   ]);

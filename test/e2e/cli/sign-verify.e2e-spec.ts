@@ -66,7 +66,8 @@ describe.each(['jws', 'cose'] as const)('sign → discover → verify round trip
     reference = `${registry.host}/round-trip/${format}:v1`;
     digestReference = `${registry.host}/round-trip/${format}@${image.digest}`;
     const signed = await run(['sign', reference, '--key', file('alice.key'), '--cert', file('alice.crt'), '--signature-format', format, ...insecure()]);
-    expect(signed).toMatchObject({ status: 0, stderr: '' });
+    // Signing by tag: notation's warning, word for word, on stderr.
+    expect(signed).toMatchObject({ status: 0, stderr: `Warning: Always sign the artifact using digest(@sha256:...) rather than a tag(:v1) because tags are mutable and a tag reference can point to a different artifact than the one signed.\n` });
     expect(signed.stdout).toContain(`Successfully signed ${digestReference}\n`);
     signature = pushedSignature(signed);
   });

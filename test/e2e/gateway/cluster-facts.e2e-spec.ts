@@ -180,6 +180,17 @@ describe('namespace labels', () => {
     expect(watches.namespaces.state()).toEqual({ resource: 'namespaces', synced: true });
   });
 
+  it('an API server that does not answer the list: unavailable after the list timeout, then recovery', async () => {
+    const { api, watches, facts } = await world({ listTimeoutMs: 300 });
+    api.apply('/namespaces', namespace('team-a'));
+    api.stall('/namespaces');
+    watches.ensure({ namespaceLabels: true, roles: false });
+    await expect(facts.namespaceLabels('team-a')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: namespaces not synced yet (the first list has not answered)'));
+    await eventually(async () => expect(facts.namespaceLabels('team-a')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: list namespaces: no answer within 300 ms')));
+    api.unstall('/namespaces');
+    await eventually(async () => expect(await facts.namespaceLabels('team-a')).toEqual({ 'kubernetes.io/metadata.name': 'team-a' }));
+  });
+
   it('without a Kubernetes API, every fact is unavailable and says why', async () => {
     const facts = new KubernetesClusterFacts({ watches: null, policyExceptions: () => [] });
     await expect(facts.namespaceLabels('x')).rejects.toThrow(new FactUnavailable('namespace labels unavailable: the Kubernetes API is not configured (set KUBECONFIG, or run in a cluster)'));

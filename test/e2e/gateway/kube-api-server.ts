@@ -78,6 +78,7 @@ export class KubeApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly forbidden = new Map<string, string>();
   private readonly unserved = new Set<string>();
+  private readonly stalled = new Set<string>();
   private revision = 100;
   /** Watches from a resourceVersion below this get 410 Gone (history compacted). */
   private compactedBelow = 0;
@@ -158,6 +159,15 @@ export class KubeApiServer {
 
   allow(resource: string): void {
     this.forbidden.delete(collectionOf(this.typeOf(resource)));
+  }
+
+  /** Never answers requests for this `group/plural` (an API server that hangs), until `unstall`. */
+  stall(resource: string): void {
+    this.stalled.add(collectionOf(this.typeOf(resource)));
+  }
+
+  unstall(resource: string): void {
+    this.stalled.delete(collectionOf(this.typeOf(resource)));
   }
 
   /** Answers 404 for one group/version (e.g. `kyverno.io/v2` on a cluster that only serves v2beta1). */
@@ -272,6 +282,7 @@ export class KubeApiServer {
     const { type, namespace, name } = route;
     if (this.unserved.has(apiVersionOf(type))) return status(404, 'NotFound', 'the server could not find the requested resource');
     const collection = collectionOf(type);
+    if (this.stalled.has(collection)) return; // the socket stays open, unanswered (destroyed by pause/stop)
     const denied = this.forbidden.get(collection);
     if (denied) return status(403, 'Forbidden', denied);
 

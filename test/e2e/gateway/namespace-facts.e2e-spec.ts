@@ -143,6 +143,72 @@ describe('namespaceSelector through the gateway', () => {
   });
 });
 
+describe('PolicyExceptions through the gateway (ENABLE_POLICY_EXCEPTION, EXCEPTION_NAMESPACE=kyverno)', () => {
+  let withExceptions: GatewayHandle;
+  let agent: Agent;
+
+  const exceptionFor = (namespace: string, name: string, podNamespace: string) => ({
+    apiVersion: 'kyverno.io/v2',
+    kind: 'PolicyException',
+    metadata: { name, namespace },
+    spec: { exceptions: [{ policyName: 'check-image-notary', ruleNames: ['verify-signature-notary'] }], match: { any: [{ resources: { kinds: ['Pod'], namespaces: [podNamespace] } }] } },
+  });
+
+  beforeAll(async () => {
+    api.apply('kyverno.io/policyexceptions', exceptionFor('kyverno', 'sandbox-unsigned', 'sandbox'));
+    // In a namespace exceptions may not live in: never listed, never applied.
+    api.apply('kyverno.io/policyexceptions', exceptionFor('team-a', 'self-service', 'team-a'));
+    const config = loadGatewayConfig({
+      POLICY_DIR: join(work, 'policies'),
+      KUBECONFIG: join(work, 'kubeconfig'),
+      KUBERNETES_CONFIGMAPS: 'false',
+      ENABLE_POLICY_EXCEPTION: 'true',
+      EXCEPTION_NAMESPACE: 'kyverno',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RESCAN_INTERVAL: '0s',
+      LOG_LEVEL: 'fatal',
+    });
+    withExceptions = await bootstrapGateway(config, {
+      messaging: MessagingModule.forRoot({ handlers: { discover: (job) => workers.discover(job), verify: (job) => workers.verify(job), evaluate: (job) => workers.evaluate(job) } }),
+      logger: new JsonLogger({ service: 'gateway', level: 'fatal' }),
+      watchTiming: { retryMs: 50, maxRetryMs: 200 },
+    });
+    agent = new Agent({ connect: { ca: withExceptions.certificate() } });
+  });
+
+  afterAll(async () => {
+    await withExceptions?.close();
+    await agent?.close();
+  });
+
+  const admitHere = async (admission: AdmissionRequest) => {
+    const response = await request(`${withExceptions.url}/mutate`, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: admission }),
+    });
+    return ((await response.body.json()) as Answer['body']).response;
+  };
+
+  it('applies an exception from the allowed namespace, and ignores one from any other', async () => {
+    api.apply('/namespaces', { metadata: { name: 'sandbox', labels: { 'kubernetes.io/metadata.name': 'sandbox' } } });
+    api.apply('/namespaces', { metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } } });
+    const deadline = Date.now() + 5_000;
+    let sandbox = await admitHere(podRequest(image('unsigned'), { namespace: 'sandbox', uid: 'uid-sandbox' }));
+    while (sandbox?.allowed !== true && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      sandbox = await admitHere(podRequest(image('unsigned'), { namespace: 'sandbox', uid: 'uid-sandbox' }));
+    }
+    expect(sandbox).toMatchObject({ allowed: true });
+    const teamA = await admitHere(podRequest(image('unsigned'), { namespace: 'team-a', uid: 'uid-team-a' }));
+    expect(teamA?.allowed).toBe(false);
+    expect(teamA?.status?.message).toContain('no signature is associated with');
+    expect(new Set(api.requests.filter((entry) => entry.path.includes('policyexceptions')).map((entry) => entry.path))).toEqual(new Set(['/apis/kyverno.io/v2/namespaces/kyverno/policyexceptions']));
+  });
+});
+
 describe('request.kind against the object', () => {
   it('refuses (400) a review whose object is of another kind than request.kind, on both webhooks', async () => {
     const pod = podRequest(image('unsigned'), { namespace: 'checked' });

@@ -53,7 +53,7 @@ async function attach(reference: string, file: string, flags: AttachFlags, conte
       created: context.now(),
     });
     context.stdout.write(`Attached to ${target.digestReference}\n`);
-    context.stdout.write(`${target.repository.name}@${attached.digest}\n`);
+    context.stdout.write(`${target.referenceTo(attached.digest)}\n`);
   } finally {
     await target.close();
   }

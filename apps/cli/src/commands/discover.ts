@@ -32,10 +32,12 @@ async function discover(reference: string, flags: DiscoverFlags, context: CliCon
   const maxDepth = flags.depth === undefined ? undefined : parseDepth(flags.depth);
   const target = await openTarget(reference, flags, context);
   try {
-    const graph = await discoverReferrerGraph(target.repository, target.descriptor, {
+    const discovered = await discoverReferrerGraph(target.repository, target.descriptor, {
       ...(flags.artifactType === undefined ? {} : { artifactType: flags.artifactType }),
       ...(maxDepth === undefined ? {} : { maxDepth }),
     });
+    // Named as the user can pass it back: `oci-layout:<dir>`, or the registry name a mirror serves.
+    const graph = { ...discovered, repository: target.digestReference.slice(0, target.digestReference.lastIndexOf('@')) };
     context.stdout.write(format === 'json' ? withNewline(renderDiscoverJson(graph)) : renderDiscoverTree(graph));
   } finally {
     await target.close();

@@ -93,8 +93,11 @@ export interface ServeHandle {
 
 /** Starts what `serve` runs; the flags override the environment. Throws UsageError for bad flags or variables. */
 export async function startServe(flags: ServeFlags, environment: Environment, stdout: OutputStream): Promise<ServeHandle> {
-  const variables = { ...environment, ...flagVariables(flags) };
-  const role = roleOf(variables);
+  const fromFlags = flagVariables(flags);
+  const variables = { ...environment, ...fromFlags };
+  // Problems with a value the user passed as a flag are reported under the flag's name.
+  const configs = <A, B = never>(first: () => A, second?: () => B): [A, B] => loadAll(flagNames(fromFlags), first, second);
+  const role = roleOf(variables, configs);
   // To the process's own stdout, logs go through JsonLogger's asynchronous destination; another sink (tests) gets each line.
   const output = stdout === process.stdout ? {} : { write: (line: string): void => void stdout.write(`${line}\n`) };
 
@@ -138,7 +141,7 @@ function flagVariables(flags: ServeFlags): Record<string, string> {
 }
 
 /** The role: `--role`/NOTARY_GATE_ROLE; `all` without NATS, and required with it (one process, one role). */
-function roleOf(variables: Environment): ServeRole {
+function roleOf(variables: Environment, configs: <A>(first: () => A) => [A, never]): ServeRole {
   const [{ role }] = configs(() => loadConfig(serveVariables, variables));
   const nats = (variables['NATS_URL'] ?? '').trim() !== '';
   if (nats && (role === undefined || role === 'all')) {
@@ -150,8 +153,18 @@ function roleOf(variables: Environment): ServeRole {
   return role ?? 'all';
 }
 
-/** Runs the loaders and reports every problem of all of them at once, as a usage error. */
-function configs<A, B = never>(first: () => A, second?: () => B): [A, B] {
+/** `--port` for PORT, … : the flags behind the variables they set. */
+function flagNames(fromFlags: Record<string, string>): Map<string, string> {
+  const names = new Map<string, string>();
+  const all: Record<string, string> = { ...FLAG_VARIABLES, insecureRegistry: 'INSECURE_REGISTRIES', registryMirror: 'REGISTRY_MIRRORS' };
+  for (const [flag, variable] of Object.entries(all)) {
+    if (variable in fromFlags) names.set(variable, `--${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
+  }
+  return names;
+}
+
+/** Runs the loaders and reports every problem of all of them at once, as one usage error naming the flag or variable at fault. */
+function loadAll<A, B = never>(flagged: Map<string, string>, first: () => A, second?: () => B): [A, B] {
   const problems: ConfigProblem[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
     try {
@@ -168,7 +181,8 @@ function configs<A, B = never>(first: () => A, second?: () => B): [A, B] {
   const b = second ? attempt(second) : undefined;
   if (problems.length > 0) {
     const error = new ConfigError(problems);
-    throw new UsageError(error.message, { cause: error });
+    const listed = problems.map((problem) => `${flagged.get(problem.variable) ?? problem.variable}: ${problem.message}`).join('; ');
+    throw new UsageError(`invalid configuration: ${listed}`, { cause: error });
   }
   return [a as A, b as B];
 }

@@ -61,8 +61,16 @@ async function sign(reference: string, flags: SignFlags, context: CliContext): P
       ...(lifetime === undefined ? {} : { expiry: new Date(Math.floor(signingTime.getTime() / 1000) * 1000 + lifetime) }),
       userMetadata,
     });
+    // notation's warning, word for word (cmd/notation/sign.go), once the signature is made: the tag was resolved once,
+    // above, and the digest is what was signed.
+    const tag = parsed.digest === undefined ? parsed.tag : undefined;
+    if (tag !== undefined) {
+      context.stderr.write(
+        `Warning: Always sign the artifact using digest(@sha256:...) rather than a tag(:${tag}) because tags are mutable and a tag reference can point to a different artifact than the one signed.\n`,
+      );
+    }
     context.stdout.write(`Successfully signed ${target.digestReference}\n`);
-    context.stdout.write(`Pushed the signature to ${target.repository.name}@${signature.digest}\n`);
+    context.stdout.write(`Pushed the signature to ${target.referenceTo(signature.digest)}\n`);
   } finally {
     await target.close();
   }

@@ -7,13 +7,12 @@
  * Exit 0 verified, 1 not verified, 3 could not decide (registry trouble).
  */
 import type { Command } from 'commander';
-import { type ArtifactVerification, type Certificate, type VerificationOutcome, verifyArtifact } from '@notary-gate/notary';
+import type { ArtifactVerification, Certificate, VerificationOutcome } from '@notary-gate/notary';
 import type { CliContext } from '../support/context';
 import { CommandFailed, UsageError } from '../support/errors';
-import { readCertificates } from '../support/files';
 import { collect, keyValueRecord } from '../support/key-value';
 import { addRegistryOptions, openTarget, parseTarget, type RegistryFlags } from '../support/target';
-import { trustFromCertificates, type LevelName } from '../support/trust';
+import type { LevelName } from '../support/trust';
 
 interface VerifyFlags extends RegistryFlags {
   cert: string[];
@@ -45,6 +44,8 @@ async function verify(reference: string, flags: VerifyFlags, context: CliContext
   const userMetadata = keyValueRecord(flags.userMetadata, '--user-metadata');
   if (level !== 'skip' && flags.cert.length === 0) throw new UsageError('at least one --cert is required to verify (or use --level skip)');
   if (level === 'skip' && flags.cert.length > 0) throw new UsageError('--level skip verifies nothing: remove --cert');
+  // The crypto is loaded once the arguments are known to be good: a typo is answered without it.
+  const [{ verifyArtifact }, { readCertificates }, { trustFromCertificates }] = await Promise.all([import('@notary-gate/notary'), import('../support/files'), import('../support/trust')]);
   const anchors = flags.cert.map((path) => ({ path, certificates: readCertificates(path) }));
 
   const { trustStore, statement } = trustFromCertificates(level, anchors);

@@ -4,9 +4,16 @@
  * decide" (3: the registry was unreachable, timed out, rate limited or
  * failing) — an outage is never reported as a bad signature (STYLE.md §5).
  */
-import { isOciError, type OciErrorCode } from '@notary-gate/oci';
-import { isNotaryError, type NotaryErrorCode } from '@notary-gate/notary';
+import type { OciErrorCode } from '@notary-gate/oci';
+import type { NotaryErrorCode } from '@notary-gate/notary';
+import { credentialSourceOf } from './credential-sources';
 import { CommandFailed, ExitStatus, UsageError } from './errors';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the libraries are loaded by the command that threw, not at start-up */
+const isOciError = (error: unknown): error is import('@notary-gate/oci').OciError => (require('@notary-gate/oci') as typeof import('@notary-gate/oci')).isOciError(error);
+const isNotaryError = (error: unknown): error is import('@notary-gate/notary').NotaryError =>
+  (require('@notary-gate/notary') as typeof import('@notary-gate/notary')).isNotaryError(error);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** OCI errors caused by what the user typed or pointed at. */
 const OCI_INPUT_CODES: ReadonlySet<OciErrorCode> = new Set<OciErrorCode>([
@@ -34,14 +41,21 @@ export interface ErrorReport {
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof UsageError) return { status: ExitStatus.usage, message: error.message };
   if (error instanceof CommandFailed) return { status: ExitStatus.failed, message: error.message };
-  if (isOciError(error)) {
+  // Only an error that claims a library's code needs the library to check it.
+  const coded = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+  if (coded && isOciError(error)) {
     if (error.inconclusive) return { status: ExitStatus.inconclusive, message: `registry unavailable: ${error.message}` };
+    // Refused credentials decide nothing about the artifact: could not decide (3), naming the credentials tried.
+    if (error.code === 'ERR_UNAUTHORIZED' || error.code === 'ERR_DENIED') {
+      const source = error.registry === undefined ? undefined : credentialSourceOf(error.registry);
+      return { status: ExitStatus.inconclusive, message: `${error.message} (credentials: ${source ?? 'none: anonymous'})` };
+    }
     if (error.code === 'ERR_INSECURE_REFUSED' && error.registry !== undefined) {
       return { status: ExitStatus.usage, message: `${error.message} (to allow it, pass --insecure-registry ${error.registry})` };
     }
     return { status: OCI_INPUT_CODES.has(error.code) ? ExitStatus.usage : ExitStatus.failed, message: error.message };
   }
-  if (isNotaryError(error)) {
+  if (coded && isNotaryError(error)) {
     if (error.inconclusive) return { status: ExitStatus.inconclusive, message: `could not decide: ${error.message}` };
     return { status: NOTARY_INPUT_CODES.has(error.code) ? ExitStatus.usage : ExitStatus.failed, message: error.message };
   }

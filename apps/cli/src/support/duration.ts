@@ -13,8 +13,9 @@ const UNIT_MILLISECONDS: Record<string, number> = {
   d: 86_400_000,
 };
 
-/** Milliseconds of a positive duration text. */
-export function parseDuration(text: string): number {
+/** Milliseconds of a positive duration text; `name` (the flag or variable it came from) leads the error message. */
+export function parseDuration(text: string, name?: string): number {
+  const what = name === undefined ? 'duration' : name;
   const pattern = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
   let total = 0;
   let position = 0;
@@ -26,8 +27,8 @@ export function parseDuration(text: string): number {
     position = pattern.lastIndex;
   }
   if (text.length === 0 || position !== text.length) {
-    throw new UsageError(`invalid duration "${text}": use a number with a unit d, h, m, s or ms, e.g. 24h, 7d, 1h30m`);
+    throw new UsageError(`invalid ${what} "${text}": use a number with a unit d, h, m, s or ms, e.g. 24h, 7d, 1h30m`);
   }
-  if (total <= 0) throw new UsageError(`invalid duration "${text}": it must be greater than zero`);
+  if (total <= 0) throw new UsageError(`invalid ${what} "${text}": it must be greater than zero`);
   return Math.round(total);
 }

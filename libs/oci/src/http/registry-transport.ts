@@ -4,6 +4,7 @@
  * redirects (never carrying credentials to another origin), and bounded
  * retries with backoff on 429 / 502 / 503 / 504 and network errors.
  */
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Authenticator, repositoryScope, type AuthTarget } from '../auth/authenticator';
 import { parseChallenges, selectChallenge } from '../auth/challenge';
@@ -31,6 +32,34 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
+  /** Told before each retry: what failed and how long until the next attempt. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Told after each HTTP exchange (debug tracing), with credentials already redacted. */
+  onExchange?: (event: ExchangeEvent) => void;
+}
+
+/** A retry about to happen. */
+export interface RetryEvent {
+  action: string;
+  host: string;
+  /** The attempt that failed (1-based) and how many are allowed. */
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  /** e.g. `HTTP 503` or a network error's message. */
+  reason: string;
+}
+
+/** One request and its response's status and headers; authorization, cookies and token query values redacted. */
+export interface ExchangeEvent {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  status: number | undefined;
+  responseHeaders: Record<string, string>;
+  durationMs: number;
+  /** The network error, when there was no response. */
+  error?: string;
 }
 
 /** Which repository an exchange is about and what it is doing (for scopes and messages). */
@@ -118,13 +147,13 @@ export class RegistryTransport {
         if (!isNetworkFailure(error)) throw error;
         const mapped = networkError(error, failure);
         if (mapped.code === 'ERR_INSECURE_REFUSED' || attempt >= attempts) throw mapped;
-        await this.options.sleep(retryDelay(attempt, this.options.retry, this.options.random));
+        await this.pause(context, request, attempt, retryDelay(attempt, this.options.retry, this.options.random), mapped.message);
         continue;
       }
       if (isRetryableStatus(response.status) && attempt < attempts) {
         const retryAfter = parseRetryAfter(headerValue(response, 'retry-after'), this.options.now());
         await discardBody(response.body);
-        await this.options.sleep(retryDelay(attempt, this.options.retry, this.options.random, retryAfter));
+        await this.pause(context, request, attempt, retryDelay(attempt, this.options.retry, this.options.random, retryAfter), `HTTP ${response.status}`);
         continue;
       }
       try {
@@ -133,11 +162,17 @@ export class RegistryTransport {
         if (!isNetworkFailure(error)) throw error;
         const mapped = networkError(error, failure);
         if (attempt >= attempts) throw mapped;
-        await this.options.sleep(retryDelay(attempt, this.options.retry, this.options.random));
+        await this.pause(context, request, attempt, retryDelay(attempt, this.options.retry, this.options.random), mapped.message);
       } finally {
         if (!response.body.readableEnded) abandonBody(response.body);
       }
     }
+  }
+
+  /** Tells `onRetry`, then waits. */
+  private async pause(context: ExchangeContext, request: HttpRequest, attempt: number, delayMs: number, reason: string): Promise<void> {
+    this.options.onRetry?.({ action: context.action, host: request.url.host, attempt, attempts: this.options.retry.attempts, delayMs, reason });
+    await this.options.sleep(delayMs);
   }
 
   private details(context: ExchangeContext): { registry: string; reference?: string } {
@@ -188,13 +223,25 @@ export class RegistryTransport {
     const timer = setTimeout(() => deadline.abort(new RequestDeadlineError(this.options.requestTimeoutMs)), this.options.requestTimeoutMs);
     timer.unref();
     let response: Dispatcher.ResponseData;
+    const started = this.options.now();
+    const trace = (status: number | undefined, responseHeaders: Dispatcher.ResponseData['headers'], error?: unknown): void =>
+      this.options.onExchange?.({
+        method: request.method,
+        url: redactUrl(request.url),
+        requestHeaders: redactHeaders(headers),
+        status,
+        responseHeaders: redactHeaders(responseHeaders),
+        durationMs: this.options.now() - started,
+        ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
+      });
     try {
       response = await this.options.dispatcher.request({
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
         headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
+        // Chunks are read afresh for every send (a retry starts over).
+        ...(request.body === undefined ? {} : { body: Buffer.isBuffer(request.body) ? request.body : Readable.from(request.body, { objectMode: false }) }),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
         // undici closes the connection after every HEAD (for servers that send a body anyway);
@@ -204,8 +251,10 @@ export class RegistryTransport {
       });
     } catch (error) {
       clearTimeout(timer);
+      trace(undefined, {}, error);
       throw error;
     }
+    trace(response.statusCode, response.headers);
     // The body closes when read to the end, discarded or abandoned: the deadline is over then.
     response.body.once('close', () => clearTimeout(timer));
     return { status: response.statusCode, headers: response.headers, body: response.body, url: request.url };
@@ -225,4 +274,30 @@ class RequestDeadlineError extends Error {
 function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
   if (authorization === undefined) return request;
   return { ...request, headers: { ...request.headers, authorization } };
+}
+
+/** Headers whose values are secrets (credentials, tokens, session cookies). */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-registry-auth']);
+
+/** Header values as strings, secrets replaced: `Bearer <redacted>` keeps the scheme, nothing of the credential. */
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    const lower = name.toLowerCase();
+    out[lower] = !SECRET_HEADERS.has(lower) ? text : /^\w+ /.test(text) && lower.endsWith('authorization') ? `${text.split(' ')[0]} <redacted>` : '<redacted>';
+  }
+  return out;
+}
+
+/** The URL with the values of credential-like query parameters (token endpoints, presigned storage URLs) replaced. */
+export function redactUrl(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = copy.username === '' ? '' : 'redacted';
+  copy.password = copy.password === '' ? '' : 'redacted';
+  for (const key of [...copy.searchParams.keys()]) {
+    if (/token|password|secret|signature|sig|credential|key|auth/i.test(key)) copy.searchParams.set(key, '<redacted>');
+  }
+  return copy.href;
 }

@@ -12,7 +12,8 @@ export interface HttpRequest {
   method: HttpMethod;
   url: URL;
   headers?: Record<string, string>;
-  body?: Buffer;
+  /** A buffer, or chunks produced afresh each time the request is sent (re-iterable, for retries); give content-length with chunks. */
+  body?: Buffer | AsyncIterable<Buffer>;
 }
 
 export interface HttpResponse {

@@ -18,6 +18,7 @@ import { wildcardMatch } from '../wildcard';
 import type { PolicyException } from '../model/types';
 import type { MatchFacts, MatchOutcome } from './facts';
 import { evaluateFilter } from './filter';
+import { concreteFacts, factsNamedBy } from './refine';
 
 /** Does an exception name this policy (by key) and rule (by wildcard)? */
 export function exceptionCovers(exception: Pick<PolicyException, 'exceptions'>, policyKey: string, ruleName: string): boolean {
@@ -49,6 +50,17 @@ export function exceptionNamespaceAllowed(exceptionNamespace: string, configured
  */
 export function matchException(exception: Pick<PolicyException, 'match' | 'exceptions'>, policyKey: string, ruleName: string, facts: MatchFacts): MatchOutcome {
   if (!exceptionCovers(exception, policyKey, ruleName)) return { result: 'no-match', reason: `does not name policy ${policyKey} rule ${ruleName}` };
+  const outcome = matchExceptionResources(exception, facts);
+  if (outcome.result !== 'undecided') return outcome;
+  // As for rules (refine.ts): try every relevant value of the unknown fact.
+  const cases = concreteFacts(facts, factsNamedBy([exception.match]));
+  const outcomes = cases?.map((concrete) => matchExceptionResources(exception, concrete));
+  const first = outcomes?.[0];
+  if (first && first.result !== 'undecided' && outcomes!.every((o) => o.result === first.result)) return first;
+  return outcome;
+}
+
+function matchExceptionResources(exception: Pick<PolicyException, 'match'>, facts: MatchFacts): MatchOutcome {
   const { any, all } = exception.match;
   if (any && any.length > 0) {
     const outcomes = any.map((filter) => evaluateFilter(filter, facts, 'exception'));

@@ -22,6 +22,7 @@ import { wildcardMatch } from '../wildcard';
 import type { FailureAction, Policy, ValidationFailureActionOverride } from '../model/types';
 import type { Fact } from './facts';
 import { checkSelector, selectorIgnoresLabels } from './label-selector';
+import { labelSpace } from './refine';
 
 export type OverrideOutcome =
   | { result: 'override'; action: FailureAction; index: number }
@@ -93,5 +94,18 @@ export function effectiveFailureAction(
   // Undecided overrides: the fallback is one more possible answer; equal answers need no fact.
   const possible = new Set([...override.possible, ...(override.orNone ? [policy.validationFailureAction] : [])]);
   if (possible.size === 1) return { result: 'decided', action: [...possible][0]!, source: 'spec.validationFailureActionOverrides (every possible answer agrees)' };
+  // Then every relevant label value (refine.ts): correlated overrides may agree where each alone cannot.
+  const selectors = policy.validationFailureActionOverrides.flatMap((o) => (o.namespaceSelector ? [o.namespaceSelector] : []));
+  const space = labelSpace(selectors, namespace);
+  if (space) {
+    const actions = new Set(
+      space.map((value) => {
+        const concrete = overrideAction(policy, namespace, { ...facts, namespaceLabels: { known: true, value } });
+        return concrete.result === 'override' ? concrete.action : policy.validationFailureAction;
+      }),
+    );
+    if (actions.size === 1) return { result: 'decided', action: [...actions][0]!, source: 'spec.validationFailureActionOverrides (the same for every namespace label value)' };
+    return { result: 'undecided', missing: override.missing, possible: [...actions] };
+  }
   return { result: 'undecided', missing: override.missing, possible: [...possible] };
 }

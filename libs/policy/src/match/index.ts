@@ -1,7 +1,8 @@
 /**
  * Kyverno 1.13–1.15 matching, as pure functions (no I/O). The caller gathers the facts; a fact it could
  * not obtain is passed as `{ known: false, reason }` and an answer that depends on it is `undecided`
- * (apply failurePolicy and name `missing`) — never a match or an exclusion by default.
+ * (apply failurePolicy and name `missing`) — never a match or an exclusion by default, and only when
+ * the fact could change the answer (three-valued evaluation, then every relevant value: refine.ts).
  *
  * Per admission request (the engine):
  *   1. roles    = computeRequesterRoles(user, roleBindings, clusterRoleBindings)   // from the informers
@@ -18,7 +19,8 @@
  *        candidates = selectExceptions(exceptions.filter(e => exceptionNamespaceAllowed(e.namespace, flag)),
  *                                      policyKey, ruleName)   // key: ns/name | name
  *        resolveExceptions(candidates, policyKey, ruleName, facts, e => conditionsOf(e)) → skip | none | undecided
- *      (conditions are the caller's: they need the JMESPath context; a conditions error → `{ error }`)
+ *      (conditions are the caller's: they need the JMESPath context; a conditions error → `{ error }`);
+ *      on skip, the rule's message is exceptionSkipMessage(outcome.exceptions)
  *   5. when a rule fails: effectiveFailureAction(policy, namespace, facts) → Audit | Enforce | undecided
  *      (per policy, as Kyverno 1.13–1.15: verifyImages[0].failureAction of the first rule that sets one,
  *      then validationFailureActionOverrides, then spec.validationFailureAction).

@@ -12,11 +12,14 @@
  *   - exclude.all → not excluded if some filter does not exclude; else undecided if some is unknown; else excluded;
  *   - rule: no match if match fails or exclude definitely excludes (whatever else is unknown);
  *     match if match holds and exclude definitely does not; undecided otherwise.
- * So an undecided outcome always means: the missing fact, had it been known, could have flipped the answer.
+ * When that still says undecided, and the unknown fact's relevant values are few (refine.ts), each is
+ * tried: all agreeing → decided. So an undecided outcome means the missing fact could have flipped the
+ * answer (or its values could not be enumerated exactly: wildcard matchLabels, too many role names).
  */
 import type { MatchResources, Policy, ResourceFilter, Rule } from '../model/types';
 import type { MatchFacts, MatchOutcome } from './facts';
 import { evaluateFilter, type FilterMode, type FilterOutcome } from './filter';
+import { concreteFacts, factsNamedBy } from './refine';
 
 type Tri = { value: true } | { value: false; reason: string } | { value: 'unknown'; missing: string[] };
 
@@ -88,6 +91,19 @@ export function matchRule(rule: Pick<Rule, 'name' | 'match' | 'exclude'>, policy
 
 /** Match and exclude without the policy guard (for callers that already applied it). */
 export function matchRuleBlocks(rule: Pick<Rule, 'name' | 'match' | 'exclude'>, facts: MatchFacts): MatchOutcome {
+  const outcome = threeValued(rule, facts);
+  if (outcome.result !== 'undecided') return outcome;
+  const cases = concreteFacts(facts, factsNamedBy([rule.match, rule.exclude]));
+  if (!cases) return outcome;
+  const outcomes = cases.map((concrete) => threeValued(rule, concrete));
+  const first = outcomes[0];
+  if (first && first.result !== 'undecided' && outcomes.every((o) => o.result === first.result)) {
+    return first.result === 'match' ? first : { result: 'no-match', reason: `${first.reason} (whatever ${outcome.missing.replace(/: .*$/, '')} are)` };
+  }
+  return outcome;
+}
+
+function threeValued(rule: Pick<Rule, 'name' | 'match' | 'exclude'>, facts: MatchFacts): MatchOutcome {
   const matched = evaluateMatchBlock(rule.match, facts);
   if (matched.value === false) return { result: 'no-match', reason: `rule ${rule.name} not matched: ${matched.reason}` };
   const excluded = evaluateExcludeBlock(rule.exclude, facts);

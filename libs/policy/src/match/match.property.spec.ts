@@ -1,12 +1,12 @@
 /**
  * Generated properties of the matcher (seeded, replayable: test/support/fuzz.ts):
- *   1. soundness of "undecided": whenever matchRule decides with a fact unknown, every concrete value of
- *      that fact gives the same decision — an unknown fact never decides by accident;
+ *   1. "undecided" is exact: whenever matchRule decides with a fact unknown, every concrete value of that
+ *      fact gives the same decision (sound: an unknown fact never decides by accident); whenever it says
+ *      undecided, two values of the fact give different answers (complete) — unless a wildcard
+ *      namespaceSelector keeps the value space from being enumerated (refine.ts);
  *   2. a decided outcome with every fact known is what the concrete evaluation gives (no fact is consulted
  *      that the rule does not need: supplying it unknown where it is not needed changes nothing);
  *   3. image spellings never select less, nor skip more, than Kyverno's single string does.
- * (Completeness is per filter: two filters that need the same unknown fact in contradictory ways — e.g.
- * env=prod AND env=dev — are reported undecided although no value satisfies both; Kleene logic, sound.)
  */
 import type { LabelSelector, MatchResources, ResourceFilter } from '../model/types';
 import { wildcardMatch } from '../wildcard';
@@ -15,13 +15,15 @@ import type { MatchFacts, RequesterRoles } from './facts';
 import { matchRule } from './match-rule';
 import { imageReferenceMatches, imageReferenceSkipped, kyvernoImageString, parseImageParts, type ImageParts } from './image-spellings';
 
-const LABEL_VALUES: Array<Record<string, string>> = [{}, { env: 'prod' }, { env: 'dev' }, { env: 'prod', team: 'a' }];
-const ROLE_VALUES: RequesterRoles[] = [
-  { roles: [], clusterRoles: [] },
-  { roles: ['team-a:editor'], clusterRoles: ['view'] },
-  { roles: [], clusterRoles: ['admin'] },
-  { roles: ['team-a:editor'], clusterRoles: ['view', 'admin'] },
-];
+// Every value that can matter to the generated filters: env ∈ {absent, prod, dev, other} × team ∈ {absent, a};
+// every subset of the role names they use.
+const LABEL_VALUES: Array<Record<string, string>> = [undefined, 'prod', 'dev', 'other'].flatMap((env) =>
+  [undefined, 'a'].map((team) => ({ ...(env ? { env } : {}), ...(team ? { team } : {}) })),
+);
+const subsets = (items: string[]): string[][] => items.reduce<string[][]>((acc, item) => [...acc, ...acc.map((s) => [...s, item])], [[]]);
+const ROLE_VALUES: RequesterRoles[] = subsets(['team-a:editor', 'team-b:editor']).flatMap((roles) =>
+  subsets(['view', 'admin', 'cluster-admin']).map((clusterRoles) => ({ roles, clusterRoles })),
+);
 const SELECTORS: LabelSelector[] = [
   { matchLabels: { env: 'prod' } },
   { matchLabels: { env: 'dev' } },
@@ -69,9 +71,9 @@ function randomFacts(rng: Rng): MatchFacts {
   };
 }
 
-describe('matchRule: generated rules (soundness of undecided)', () => {
+describe('matchRule: generated rules (undecided is sound and complete)', () => {
   const seed = fuzzSeed(0x5eed8);
-  const cases = 3000;
+  const cases = 600;
 
   it(`${cases} rules × facts, seed ${seed}`, () => {
     const rng = new Rng(seed);
@@ -101,13 +103,18 @@ describe('matchRule: generated rules (soundness of undecided)', () => {
         }
       }
       const replay = `case ${i} (seed ${seed}): ${JSON.stringify({ rule, partial })}`;
-      if (outcome === 'undecided') undecided++;
-      else expect({ replay, concrete: [...concrete] }).toEqual({ replay, concrete: [outcome] });
+      const wildcardSelector = JSON.stringify(rule).includes('p*');
+      if (outcome === 'undecided') {
+        undecided++;
+        if (!wildcardSelector) expect({ replay, differs: concrete.size > 1 }).toEqual({ replay, differs: true });
+      } else {
+        expect({ replay, concrete: [...concrete] }).toEqual({ replay, concrete: [outcome] });
+      }
       // With nothing hidden the answer is the concrete one.
       if (!hideLabels && !hideRoles) expect(outcome).toBe([...concrete][0]);
     }
     // The generator does reach the undecided branch (the property is not vacuous).
-    expect(undecided).toBeGreaterThan(cases / 20);
+    expect(undecided).toBeGreaterThan(cases / 40);
   });
 });
 

@@ -6,8 +6,7 @@
  * identity helpers.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fixturePath } from '../../../../test/support/fixtures';
+import { join, relative } from 'node:path';
 import { describePolicy, policyIdentity, policyKey } from './identity';
 import { parsePolicyDocuments, parseTraced } from './parse';
 import { SCHEMAS } from './schema';
@@ -158,15 +157,28 @@ describe('fields accepted with no effect at admission', () => {
   });
 });
 
-describe('the policies the project ships load', () => {
-  const files = [
-    ...readdirSync(fixturePath('seed/policies')).map((file) => fixturePath('seed/policies', file)),
-    ...readdirSync(join(__dirname, '../../../../deploy/compose/policies')).map((file) => join(__dirname, '../../../../deploy/compose/policies', file)),
-  ];
-  it.each(files)('%s', (file) => {
-    const { loaded } = parseTraced(readFileSync(file, 'utf8'), file);
-    expect(loaded.policies.length).toBeGreaterThan(0);
+describe('the policies and exceptions the project ships load', () => {
+  const root = join(__dirname, '../../../../');
+  /** Every YAML file of the repository (examples, fixtures, deploy) that holds a Kyverno policy or exception. */
+  function kyvernoFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') return [];
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return kyvernoFiles(path);
+      return /\.ya?ml$/.test(entry.name) && /^kind: (ClusterPolicy|Policy|PolicyException)$/m.test(readFileSync(path, 'utf8')) ? [path] : [];
+    });
+  }
+  const files = ['examples', 'test', 'deploy'].flatMap((dir) => kyvernoFiles(join(root, dir)));
+
+  it('finds them (seed copies, examples, the compose policy, the kyverno-test suite)', () => {
+    expect(files.length).toBeGreaterThanOrEqual(8);
   });
+
+  it.each(files.map((file) => [relative(root, file), file]))('%s', (_name, file) => {
+    const { loaded } = parseTraced(readFileSync(file, 'utf8'), file);
+    expect(loaded.policies.length + loaded.exceptions.length).toBeGreaterThan(0);
+  });
+
 });
 
 describe('identity', () => {

@@ -109,8 +109,8 @@ function parseResourceDescription(node: Node, context: MatchContext): ResourceDe
   const selectorNode = node.child('selector');
   if (selectorNode.present) {
     description.selector = parseLabelSelector(selectorNode);
-    // KV@v1.14.0:pkg/validation/policy/validate.go `validateMatchedResourceDescription`.
-    if (!description.selector.matchLabels && !description.selector.matchExpressions) selectorNode.fail('the requirements are not specified in selector');
+    // KV@v1.14.0:api/kyverno/v1/resource_description_types.go `Validate` (a selector with wildcards is exempt there; ours has requirements anyway).
+    if (!description.selector.matchLabels && !description.selector.matchExpressions) selectorNode.fail('The requirements are not specified in selector');
   }
   if (node.child('namespaceSelector').present) description.namespaceSelector = parseLabelSelector(node.child('namespaceSelector'));
   return description;
@@ -128,7 +128,7 @@ function checkKind(node: Node, kind: string, context: MatchContext): void {
   }
   if (context.namespaced && context.role !== 'exception') {
     const bare = kindName(kind);
-    if (CLUSTER_SCOPED_KINDS.has(bare)) node.fail(`Cluster wide resource '${bare}' not allowed in namespaced policy`);
+    if (CLUSTER_SCOPED_KINDS.has(bare)) node.fail(`Cluster wide resource '${kind}' not allowed in namespaced policy`);
   }
 }
 

@@ -168,6 +168,8 @@ export class WatchedResource<T extends KubernetesObject> {
             timer = setTimeout(() => reject(new Error(`no answer within ${listTimeoutMs} ms`)), listTimeoutMs);
           }),
         ]);
+        // Stopped or replaced meanwhile: never let this informer go on to open a watch.
+        if (!live()) return new Promise<never>(() => undefined);
         // ListWatch fills its cache right after this promise settles (same job): mark synced after that.
         setImmediate(() => {
           if (live()) this.markSynced();
