@@ -80,6 +80,18 @@ describe('NearCacheJobsPort', () => {
     await expect(port.discover(discoverJob, within(1_000))).resolves.toEqual(discovered);
   });
 
+  it('sends every job of a useCache: false entry to the tier, and keeps none of them', async () => {
+    const { calls, handlers } = tier();
+    const { port } = nearCache(handlers);
+    const fresh = { ...verifyJob, noCache: true };
+    await Promise.all([port.verify(fresh, within(1_000)), port.verify(fresh, within(1_000))]);
+    await port.verify(fresh, within(1_000));
+    expect(calls.verify).toBe(3);
+    await port.verify(verifyJob, within(1_000));
+    await port.verify(verifyJob, within(1_000));
+    expect(calls.verify).toBe(4);
+  });
+
   it('keys on the whole job: other trust anchors, limits or any other field are another entry', async () => {
     const { calls, handlers } = tier();
     const { port } = nearCache(handlers);

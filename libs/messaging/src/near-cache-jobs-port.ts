@@ -12,8 +12,9 @@
  *   its own schedule (CACHE_TAG_TTL, CACHE_REFERRERS_TTL); a gateway sees a
  *   moved tag or a new signature at most `ttlMs` after the tier does. The
  *   digest pinned is always the digest that was verified.
- * - a positive signature verdict (`verified: true`) for at most `ttlMs`.
- *   Negative verdicts, attestation evaluations (they depend on the whole
+ * - a positive signature verdict (`verified: true`) for at most `ttlMs`; a
+ *   job of an entry with `useCache: false` (`noCache`) always goes to the
+ *   tier. Negative verdicts, attestation evaluations (they depend on the whole
  *   request) and failures (timeouts, an unreachable tier: inconclusive) are
  *   never kept.
  * - the key is the subject and the whole job request (image, artifact types,
@@ -103,6 +104,8 @@ export class NearCacheJobsPort implements JobsPort {
   }
 
   verify(request: VerifyRequest, options: JobOptions): Promise<VerifyReply> {
+    // `useCache: false` (Kyverno's per-entry switch): verified afresh by the tier, never answered from here.
+    if (request.noCache === true) return this.port.verify(request, options);
     return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), (reply) => reply.verified === true);
   }
 
