@@ -122,13 +122,14 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
   // Problems with a value the user passed as a flag are reported under the flag's name.
   const configs = <A, B = never>(first: () => A, second?: () => B): [A, B] => loadAll(flagNames(fromFlags), first, second);
   const role = roleOf(variables, configs);
-  const write = (line: string): void => void stdout.write(`${line}\n`);
+  // To the process's own stdout, logs go through JsonLogger's asynchronous destination; another sink (tests) gets each line.
+  const output = stdout === process.stdout ? {} : { write: (line: string): void => void stdout.write(`${line}\n`) };
 
   if (role === 'all') {
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));
     // A shared Redis is untrusted: the embedded mode then needs the tier key to authenticate cache values.
     configs(() => requireTierKeys({ tierKeyFile: jobsConfig.tierKeyFile, natsUrl: undefined, redisUrl: jobsConfig.redisUrl }));
-    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, write });
+    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, ...output });
     // One metrics registry for the process; verifications are counted once, by the workers' side.
     const metrics = new ServiceMetrics({ service: 'embedded' });
     const gateway = await bootstrapGateway(config, {
@@ -146,13 +147,13 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
   if (role === 'gateway') {
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
     const [messaging] = configs(() => natsClientOptions(config, 'notary-gate-gateway'));
-    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, write });
+    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, ...output });
     const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging), opsServer: true });
     return handle(role, logger, gateway, []);
   }
 
   const [config] = configs(() => loadWorkerConfig(variables));
-  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, write }) });
+  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, ...output }) });
   return handle(role, worker.logger, undefined, [worker]);
 }
 

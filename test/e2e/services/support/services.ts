@@ -57,6 +57,8 @@ export function suiteEnvironment(world: SeedWorld, names: Isolation, extra: Reco
     // Nothing missed by the file watcher needs a rescan in a test.
     RESCAN_INTERVAL: '0s',
     TIER_KEY_FILE,
+    // These suites watch the tier itself (its jobs, caches and replicas): the gateway asks it every time.
+    GATEWAY_CACHE_TTL: '0s',
     ...extra,
   };
 }
