@@ -1,29 +1,39 @@
 /**
  * `npm run bench:admission` (after `npm run build`): admissions end to end on
- * this machine — a real registry (Debian's docker-registry on loopback)
- * holding seed-shaped images signed by our signer, the seed's policies, and:
+ * this machine, every scenario measured side by side in one run and stated as
+ * a share of a bare responder's throughput — a ratio, since absolute rates
+ * depend on the machine. A real registry (Debian's docker-registry on
+ * loopback) holds seed-shaped images signed by our signer; the policy is the
+ * seed's notary policy (check-image-notary):
  *
- *   engine       evaluateAdmission over createWorkers(...).port(), in-memory cache, in this process
+ *   bare         a bare Node HTTPS server that parses the AdmissionReview and answers allowed + patch (the floor)
  *   embedded     `notary-gate serve` (gateway + workers in one process), AdmissionReviews over keep-alive HTTPS
- *   attestation  the same with the seed's SBOM license policy (check-image-sbom-license)
- *   distributed  `serve --role gateway|discovery|verifier|evaluator` as four processes over NATS, cache in Redis
+ *   distributed  `serve --role gateway|discovery|verifier|evaluator` as four processes over NATS, cache in Redis,
+ *                the tier key in place (jobs and replies sealed, cache values authenticated)
+ *   engine       (optional) evaluateAdmission over createWorkers(...).port(), in-memory cache, in this process
+ *   attestation  (optional) embedded, with the seed's SBOM license policy (check-image-sbom-license)
  *
- * each cold (every admission a distinct, never-seen signed image: the full
- * registry path) and warm (one image, verdict and content cached), reporting
- * admissions/s and latency p50/p95/p99/max at the caller, and the registry
- * requests per admission counted in the registry's own access log. Also: 200
- * concurrent admissions of one uncached image through the distributed tier
- * (coalescing), and the registry round-trip time of this machine.
+ * Warm: one signed image, its verdict and content cached, 20 keep-alive HTTPS
+ * connections in a closed loop for a fixed time; reported as admissions/s,
+ * the share of the bare responder's, p50/p99 at the client, the server's peak
+ * RSS, and registry requests per admission (the registry's own access log).
+ * Cold: every admission a distinct, never-seen signed image (the full
+ * registry path), c=1 and c=16; and 200 concurrent admissions of one uncached
+ * image through the distributed tier (coalescing). Ends with the targets
+ * (issue 11) and whether each is met.
  *
- * Prints numbers, asserts nothing (it is not a test). Options:
- *   --quick                  fewer admissions per run (~1/3)
- *   --scenarios a,b,...      a subset of engine, embedded, attestation, distributed
+ * Options:
+ *   --quick                  shorter runs
+ *   --warm-only              only the warm runs (no cold runs, no burst), e.g. with --profile
+ *   --scenarios a,b,...      a subset (default bare,embedded,distributed; bare is always run)
+ *   --profile [dir]          write a CPU profile of each server over its warm window (<dir>/admission-<scenario>.cpuprofile)
  * Environment: NATS_URL (default nats://127.0.0.1:4222), REDIS_URL (default redis://127.0.0.1:6379).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
@@ -32,9 +42,12 @@ import { evaluateAdmission, type ConfigMapSource } from '@notary-gate/engine';
 import { RegistryClient } from '@notary-gate/oci';
 import { parsePolicyDocuments, type Policy } from '@notary-gate/policy';
 import { createWorkers } from '@notary-gate/workers';
+import { selfSignedCertificate } from '../apps/gateway/src/tls/tls-material';
 import { configMapsFromYaml, podRequest } from './support/admission';
 import { pushSignedImages } from './support/bench-images';
-import { formatTable, runLoad, summarize, type LoadSummary } from './support/load';
+import { childProfiler, ownProfiler, type Profiler } from './support/cpu-profile';
+import { formatTable, runFor, runLoad, summarize, type LoadSummary } from './support/load';
+import { cpuMs, sampleResident } from './support/process-stats';
 import { freePort, startRegistry, type LocalRegistry } from './support/registry';
 import { ReviewPool } from './support/review-pool';
 import { buildSeedImages, type SeedImages } from './support/seed-images';
@@ -42,29 +55,46 @@ import { spawnServe, type ServeProcess } from './support/serve-process';
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const SCENARIOS = ['engine', 'embedded', 'attestation', 'distributed'] as const;
+const SCENARIOS = ['bare', 'engine', 'embedded', 'attestation', 'distributed'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+const DEFAULT_SCENARIOS: Scenario[] = ['bare', 'embedded', 'distributed'];
 type Cache = 'cold' | 'warm';
 
 const QUICK = process.argv.includes('--quick');
-/** Admissions per run by concurrency. Cold runs need as many distinct signed images, built before measuring. */
-const COLD_COUNT: Record<number, number> = QUICK ? { 1: 20, 16: 48, 64: 128 } : { 1: 50, 16: 160, 64: 256 };
-const WARM_COUNT: Record<number, number> = QUICK ? { 1: 300, 16: 1000, 64: 1000 } : { 1: 1000, 16: 3000, 64: 3000 };
+/** Only the warm runs (profiling): no cold runs, no burst. */
+const WARM_ONLY = process.argv.includes('--warm-only');
+/** Warm runs: this many keep-alive connections, closed loop, for this long after an untimed warm-up of the same shape. */
+const WARM_CONNECTIONS = 20;
+const WARM_MS = QUICK ? 3_000 : 8_000;
+const WARMUP_MS = QUICK ? 1_500 : 3_000;
+/** Warm runs are taken in this many rounds, the scenarios taking turns. */
+const ROUNDS = 4;
+/** Cold runs: admissions per concurrency (each a distinct signed image, built before measuring). */
+const COLD_COUNT: Record<number, number> = QUICK ? { 1: 20, 16: 48 } : { 1: 50, 16: 160 };
 const BURST = 200;
-/** Discarded admissions before measuring (JIT, connection set-up). */
+/** Discarded cold admissions before measuring (JIT of the registry path, connection set-up). */
 const JIT_IMAGES = 5;
 
-/** What each scenario runs: (cache, concurrency) pairs. */
-const PLAN: Record<Scenario, [Cache, number][]> = {
-  engine: [['cold', 1], ['cold', 16], ['warm', 1], ['warm', 16]],
-  embedded: [['cold', 1], ['cold', 16], ['cold', 64], ['warm', 1], ['warm', 16], ['warm', 64]],
-  attestation: [['cold', 1], ['cold', 16], ['warm', 1], ['warm', 16]],
-  distributed: [['cold', 1], ['cold', 16], ['warm', 1], ['warm', 16], ['warm', 64]],
-};
+/** The cold concurrencies each scenario runs (every scenario but bare also runs warm). */
+const COLD_PLAN: Record<Scenario, number[]> = { bare: [], engine: [1], embedded: [1, 16], attestation: [1], distributed: [1, 16] };
+
+/**
+ * Issue 11's targets, warm, 20 connections, side by side with the bare responder. "Today" is what the
+ * gateway did before issue 11 (this machine, this benchmark, 2026-12-06): a cold admission of one signed
+ * image costs 4 registry requests, and the burst of one uncached image across a gateway costs one cold admission's.
+ */
+const TARGETS = {
+  embedded: { share: 0.35, p99Ms: 10 },
+  distributed: { share: 0.2, p99Ms: 10 },
+  gatewayRssBytes: 200 * 1024 * 1024,
+  coldRegistryRequests: 4,
+} as const;
 
 interface Target {
   /** Throws unless the admission is allowed. */
   admit(image: string, uid: string): Promise<void>;
+  /** The server process, for RSS and profiles (none for the in-process engine). */
+  readonly process?: { pid: number; inspectPort?: number };
   close(): Promise<void>;
 }
 
@@ -73,6 +103,10 @@ interface Row {
   cache: Cache;
   summary: LoadSummary;
   registryRequestsPerAdmission: number;
+  /** Peak RSS of the server process over the run (bytes). */
+  rssBytes: number | undefined;
+  /** CPU time the server process used per admission over the run (ms), whatever else the machine was running. */
+  cpuMsPerAdmission: number | undefined;
 }
 
 interface World {
@@ -85,13 +119,22 @@ interface World {
   tags: Record<Scenario, { jit: string[]; cold: Record<number, string[]>; warm: string }>;
 }
 
-function selectedScenarios(): Scenario[] {
-  const index = process.argv.indexOf('--scenarios');
-  if (index < 0) return [...SCENARIOS];
-  const names = (process.argv[index + 1] ?? '').split(',').filter(Boolean);
-  for (const name of names) if (!SCENARIOS.includes(name as Scenario)) throw new Error(`--scenarios: unknown scenario ${name} (${SCENARIOS.join(', ')})`);
-  return names as Scenario[];
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return undefined;
+  const value = process.argv[index + 1];
+  return value === undefined || value.startsWith('--') ? '' : value;
 }
+
+function selectedScenarios(): Scenario[] {
+  const value = option('--scenarios');
+  const names = value === undefined ? DEFAULT_SCENARIOS : value.split(',').filter(Boolean);
+  for (const name of names) if (!SCENARIOS.includes(name as Scenario)) throw new Error(`--scenarios: unknown scenario ${name} (${SCENARIOS.join(', ')})`);
+  // The floor is always measured: every other figure is a share of it.
+  return SCENARIOS.filter((scenario) => scenario === 'bare' || names.includes(scenario));
+}
+
+const PROFILE_DIR = ((value) => (value === undefined ? undefined : resolve(value || '.')))(option('--profile'));
 
 async function buildWorld(scenarios: Scenario[]): Promise<World> {
   const registry = await startRegistry();
@@ -103,10 +146,12 @@ async function buildWorld(scenarios: Scenario[]): Promise<World> {
     let built = 0;
     const started = performance.now();
     for (const scenario of scenarios) {
-      const cold: Record<number, string[]> = {};
-      for (const [cache, concurrency] of PLAN[scenario]) {
-        if (cache === 'cold') cold[concurrency] = Array.from({ length: COLD_COUNT[concurrency]! }, (_, index) => `${scenario}-c${concurrency}-${index}`);
+      if (scenario === 'bare') {
+        tags.bare = { jit: [], cold: {}, warm: 'signed' };
+        continue;
       }
+      const cold: Record<number, string[]> = {};
+      for (const concurrency of COLD_PLAN[scenario]) cold[concurrency] = Array.from({ length: COLD_COUNT[concurrency]! }, (_, index) => `${scenario}-c${concurrency}-${index}`);
       const jit = Array.from({ length: JIT_IMAGES }, (_, index) => `${scenario}-jit-${index}`);
       const warm = `${scenario}-warm`;
       const all = [...jit, ...Object.values(cold).flat(), warm, ...(scenario === 'distributed' ? ['distributed-burst'] : [])];
@@ -137,30 +182,101 @@ async function settledRequestCount(registry: LocalRegistry): Promise<number> {
   }
 }
 
-async function measure(world: World, target: Target, scenario: Scenario, cache: Cache, concurrency: number): Promise<Row> {
-  const tags = world.tags[scenario];
-  const images = cache === 'cold' ? tags.cold[concurrency]!.map(world.image) : [world.image(tags.warm)];
-  const count = cache === 'cold' ? images.length : WARM_COUNT[concurrency]!;
-  if (cache === 'warm') {
-    // Fill the caches (and keep them inside the 1 min tag/referrer lifetime), untimed.
-    await runLoad(Math.min(200, count), concurrency, (index) => target.admit(images[0]!, `prime-${scenario}-${concurrency}-${index}`));
-  }
-  world.registry.clearRequests();
-  const result = await runLoad(count, concurrency, (index) => target.admit(images[cache === 'cold' ? index : 0]!, `${scenario}-${cache}-${concurrency}-${index}`));
-  const requests = await settledRequestCount(world.registry);
-  const row = { scenario, cache, summary: summarize(result), registryRequestsPerAdmission: requests / count };
-  console.log(`  ${scenario} ${cache} c=${concurrency}: ${row.summary.perSecond.toFixed(0)}/s, p50 ${row.summary.p50.toFixed(2)} ms${row.summary.failures ? `, ${row.summary.failures} FAILED: ${row.summary.firstFailure}` : ''}`);
+function report(row: Row): Row {
+  const { summary } = row;
+  console.log(
+    `  ${row.scenario} ${row.cache} c=${summary.concurrency}: ${summary.perSecond.toFixed(0)}/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms` +
+      (summary.failures ? `, ${summary.failures} FAILED: ${summary.firstFailure}` : ''),
+  );
   return row;
 }
 
-async function runScenario(world: World, scenario: Scenario, target: Target): Promise<Row[]> {
-  const plan = PLAN[scenario];
-  const widest = Math.max(...plan.map(([, concurrency]) => concurrency));
-  // Untimed warm-up: a few cold admissions (JIT of the registry path), then the warm image at the widest concurrency (connections).
+async function measureCold(world: World, target: Target, scenario: Scenario, concurrency: number): Promise<Row> {
+  const images = world.tags[scenario].cold[concurrency]!.map(world.image);
+  world.registry.clearRequests();
+  const rss = target.process ? sampleResident(target.process.pid) : undefined;
+  const cpu = cpuMeter(target);
+  const result = await runLoad(images.length, concurrency, (index) => target.admit(images[index]!, `${scenario}-cold-${concurrency}-${index}`));
+  const rssBytes = rss?.stop();
+  const cpuMsPerAdmission = cpu(result.count);
+  const requests = await settledRequestCount(world.registry);
+  return report({ scenario, cache: 'cold', summary: summarize(result), registryRequestsPerAdmission: requests / images.length, rssBytes, cpuMsPerAdmission });
+}
+
+/**
+ * The warm runs of every scenario, side by side: each target primed, then ROUNDS rounds in which every
+ * scenario runs WARM_MS / ROUNDS in turn (the order rotating), so that whatever else the machine runs
+ * weighs on all of them alike; each scenario's figures are over all its rounds.
+ */
+async function measureWarm(world: World, targets: [Scenario, Target][]): Promise<Row[]> {
+  const imageOf = (scenario: Scenario) => world.image(world.tags[scenario].warm);
+  // Fill the caches and open the connections (untimed), inside the 1 min tag/referrer lifetime of the run.
+  for (const [scenario, target] of targets) await runFor(WARMUP_MS, WARM_CONNECTIONS, (index) => target.admit(imageOf(scenario), `prime-${scenario}-${index}`));
+  const profilers = new Map<Scenario, Profiler>();
+  if (PROFILE_DIR) for (const [scenario, target] of targets) if (scenario !== 'bare') { const profiler = await profilerFor(target); if (profiler) profilers.set(scenario, profiler); }
+  const totals = new Map<Scenario, { latenciesMs: number[]; wallMs: number; failures: number; firstFailure: string | undefined; cpuMs: number | undefined; rssBytes: number | undefined; requests: number }>();
+  for (const [scenario] of targets) totals.set(scenario, { latenciesMs: [], wallMs: 0, failures: 0, firstFailure: undefined, cpuMs: 0, rssBytes: undefined, requests: 0 });
+  for (const profiler of profilers.values()) await profiler.start();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let turn = 0; turn < targets.length; turn++) {
+      const [scenario, target] = targets[(turn + round) % targets.length]!;
+      const total = totals.get(scenario)!;
+      world.registry.clearRequests();
+      const rss = target.process ? sampleResident(target.process.pid) : undefined;
+      const cpu = cpuMeter(target);
+      const result = await runFor(WARM_MS / ROUNDS, WARM_CONNECTIONS, (index) => target.admit(imageOf(scenario), `${scenario}-warm-${round}-${index}`));
+      const peak = rss?.stop();
+      const used = cpu(1);
+      total.latenciesMs.push(...result.latenciesMs);
+      total.wallMs += result.wallMs;
+      total.failures += result.failures;
+      total.firstFailure ??= result.firstFailure;
+      total.cpuMs = total.cpuMs === undefined || used === undefined ? undefined : total.cpuMs + used;
+      if (peak !== undefined) total.rssBytes = Math.max(total.rssBytes ?? 0, peak);
+      total.requests += await settledRequestCount(world.registry);
+    }
+  }
+  for (const [scenario, profiler] of profilers) {
+    const file = join(PROFILE_DIR!, `admission-${scenario}.cpuprofile`);
+    await profiler.stop(file);
+    await profiler.close();
+    console.log(`  CPU profile of ${scenario}'s warm rounds: ${file}`);
+  }
+  return targets.map(([scenario, target]) => {
+    const total = totals.get(scenario)!;
+    const count = total.latenciesMs.length;
+    const summary = summarize({ count, concurrency: WARM_CONNECTIONS, wallMs: total.wallMs, latenciesMs: total.latenciesMs, failures: total.failures, firstFailure: total.firstFailure });
+    return report({
+      scenario,
+      cache: 'warm',
+      summary,
+      registryRequestsPerAdmission: total.requests / count,
+      rssBytes: total.rssBytes,
+      cpuMsPerAdmission: target.process && total.cpuMs !== undefined ? total.cpuMs / count : undefined,
+    });
+  });
+}
+
+/** Starts counting the server's CPU time; the returned function gives ms per admission for `count` admissions. */
+function cpuMeter(target: Target): (count: number) => number | undefined {
+  const pid = target.process?.pid;
+  const start = pid === undefined ? undefined : cpuMs(pid);
+  return (count) => {
+    const end = pid === undefined ? undefined : cpuMs(pid);
+    return start === undefined || end === undefined || count === 0 ? undefined : (end - start) / count;
+  };
+}
+
+async function profilerFor(target: Target): Promise<Profiler | undefined> {
+  if (!target.process) return ownProfiler();
+  return target.process.inspectPort === undefined ? undefined : childProfiler(target.process.inspectPort);
+}
+
+/** The cold runs of a scenario (after a few untimed cold admissions: JIT of the registry path). */
+async function runCold(world: World, scenario: Scenario, target: Target): Promise<Row[]> {
   for (const [index, tag] of world.tags[scenario].jit.entries()) await target.admit(world.image(tag), `jit-${scenario}-${index}`);
-  await runLoad(widest * 4, widest, (index) => target.admit(world.image(world.tags[scenario].warm), `jit-warm-${scenario}-${index}`));
   const rows: Row[] = [];
-  for (const [cache, concurrency] of plan) rows.push(await measure(world, target, scenario, cache, concurrency));
+  for (const concurrency of COLD_PLAN[scenario]) rows.push(await measureCold(world, target, scenario, concurrency));
   return rows;
 }
 
@@ -185,6 +301,39 @@ function engineTarget(world: World): Target {
   };
 }
 
+/** The bare responder in its own process, with a self-signed certificate of the gateway's kind (ECDSA P-256). */
+async function bareTarget(world: World): Promise<Target> {
+  const tls = await selfSignedCertificate();
+  const certFile = join(world.work, 'bare-cert.pem');
+  const keyFile = join(world.work, 'bare-key.pem');
+  writeFileSync(certFile, tls.cert);
+  writeFileSync(keyFile, tls.key);
+  const child = spawn(process.execPath, [join(__dirname, 'support', 'bare-responder.js'), certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /"port":(\d+)/.exec(output);
+      if (match) resolvePort(Number(match[1]));
+    });
+    child.once('exit', (status) => reject(new Error(`bare responder exited with status ${status}`)));
+  });
+  const pool = new ReviewPool(`https://127.0.0.1:${port}`, WARM_CONNECTIONS);
+  const exited = new Promise((done) => child.once('exit', done));
+  return {
+    admit: async (image, uid) => {
+      const response = await pool.mutate(podRequest(image, { uid }));
+      if (!response.allowed) throw new Error('bare responder denied');
+    },
+    process: { pid: child.pid ?? 0 },
+    close: async () => {
+      await pool.close();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** The environment every served process of the bench shares (flags add the rest, as on a command line). */
 function serveEnvironment(world: World, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -206,8 +355,15 @@ function directoryWith(world: World, name: string, files: Record<string, string>
   return directory;
 }
 
+/** Node options of a served process: an inspector port when profiling. */
+async function inspectorArgs(): Promise<{ nodeArgs: string[]; inspectPort?: number }> {
+  if (!PROFILE_DIR) return { nodeArgs: [] };
+  const inspectPort = await freePort();
+  return { nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`], inspectPort };
+}
+
 /** A gateway process answering AdmissionReviews over HTTPS, driven through one keep-alive pool. */
-async function gatewayTarget(gateway: ServeProcess, port: number, connections: number, others: ServeProcess[] = []): Promise<Target> {
+async function gatewayTarget(gateway: ServeProcess, port: number, connections: number, others: ServeProcess[] = [], inspectPort?: number): Promise<Target> {
   const stopAll = () => Promise.all([gateway, ...others].map((process) => process.stop()));
   try {
     await gateway.waitForLog((line) => line['msg'] === 'gateway listening');
@@ -222,6 +378,7 @@ async function gatewayTarget(gateway: ServeProcess, port: number, connections: n
       const response = await pool.mutate(podRequest(image, { uid }));
       if (!response.allowed) throw new Error(`denied: ${response.status?.message ?? JSON.stringify(response)}`);
     },
+    process: { pid: gateway.pid, ...(inspectPort === undefined ? {} : { inspectPort }) },
     close: async () => {
       await pool.close();
       await stopAll();
@@ -250,6 +407,7 @@ async function untilReady(url: string): Promise<void> {
 /** `notary-gate serve` embedded: gateway and workers in one process, in-process jobs, memory cache. */
 async function embeddedTarget(world: World, scenario: Scenario, policyFile: string): Promise<Target> {
   const port = await freePort();
+  const { nodeArgs, inspectPort } = await inspectorArgs();
   const gateway = spawnServe(
     scenario,
     [
@@ -260,17 +418,24 @@ async function embeddedTarget(world: World, scenario: Scenario, policyFile: stri
     ],
     serveEnvironment(world),
     world.work,
+    { nodeArgs },
   );
-  return gatewayTarget(gateway, port, Math.max(...PLAN[scenario].map(([, concurrency]) => concurrency)));
+  return gatewayTarget(gateway, port, Math.max(WARM_CONNECTIONS, ...COLD_PLAN[scenario]), [], inspectPort);
 }
 
-/** Four processes over the real NATS (own subject prefix) and Redis (own key prefix). */
+/**
+ * Four processes over the real NATS (own subject prefix) and Redis (own key prefix), sharing a tier key
+ * (TIER_KEY_FILE): jobs and replies sealed, cache values authenticated — inside the measured path.
+ */
 async function distributedTarget(world: World, names: { subjectPrefix: string; keyPrefix: string }): Promise<Target> {
-  const environment = serveEnvironment(world, { NATS_SUBJECT_PREFIX: names.subjectPrefix, CACHE_KEY_PREFIX: names.keyPrefix });
+  const tierKeyFile = join(world.work, 'tier.key');
+  writeFileSync(tierKeyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  const environment = serveEnvironment(world, { NATS_SUBJECT_PREFIX: names.subjectPrefix, CACHE_KEY_PREFIX: names.keyPrefix, TIER_KEY_FILE: tierKeyFile });
   const workers = (['discovery', 'verifier', 'evaluator'] as const).map((role) =>
     spawnServe(`distributed-${role}`, ['--role', role, '--nats-url', NATS_URL, '--redis-url', REDIS_URL, '--insecure-registry', world.registry.host], environment, world.work),
   );
   const port = await freePort();
+  const { nodeArgs, inspectPort } = await inspectorArgs();
   const gateway = spawnServe(
     'distributed-gateway',
     [
@@ -281,6 +446,7 @@ async function distributedTarget(world: World, names: { subjectPrefix: string; k
     ],
     environment,
     world.work,
+    { nodeArgs },
   );
   try {
     await Promise.all(workers.map((worker) => worker.waitForLog((line) => typeof line['msg'] === 'string' && line['msg'].includes(' serving '))));
@@ -288,7 +454,7 @@ async function distributedTarget(world: World, names: { subjectPrefix: string; k
     await Promise.all([gateway, ...workers].map((process) => process.stop()));
     throw error;
   }
-  return gatewayTarget(gateway, port, BURST, workers);
+  return gatewayTarget(gateway, port, BURST, workers, inspectPort);
 }
 
 /** 200 concurrent admissions of one never-seen image: the registry requests they cause, against one cold admission's. */
@@ -314,84 +480,86 @@ async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-/** Mean time of one sequential GET of a manifest on a kept-alive connection: the registry round trip here. */
-async function registryRoundTripMs(world: World): Promise<number> {
-  const agent = new Agent({ connections: 1 });
-  const url = `http://${world.registry.host}/v2/${world.seed.repository.slice(world.registry.host.length + 1)}/manifests/${world.seed.images.signed.digest}`;
-  const get = async () => (await request(url, { dispatcher: agent, headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).body.dump();
-  for (let i = 0; i < 20; i++) await get();
-  const started = performance.now();
-  const rounds = 200;
-  for (let i = 0; i < rounds; i++) await get();
-  const mean = (performance.now() - started) / rounds;
-  await agent.close();
-  return mean;
-}
-
 // ---- report --------------------------------------------------------------------------------------------------
 
 const DESCRIPTIONS: Record<Scenario, string> = {
+  bare: 'bare Node HTTPS responder: parse the AdmissionReview, answer allowed + patch (the floor)',
   engine: 'engine in-process (evaluateAdmission + workers port, memory cache)',
   embedded: 'embedded gateway (`serve`, HTTPS keep-alive, memory cache)',
   attestation: 'embedded gateway, seed SBOM license policy (attestation + its signature)',
-  distributed: 'distributed: gateway + discovery + verifier + evaluator processes, NATS + Redis',
+  distributed: 'distributed: gateway + discovery + verifier + evaluator processes, NATS + Redis, tier key',
 };
 
-function printReport(rows: Row[], coalescing: { requests: number; summary: LoadSummary } | undefined, roundTripMs: number): void {
+const MiB = 1024 * 1024;
+
+function printReport(rows: Row[], coalescing: { requests: number; summary: LoadSummary } | undefined): boolean {
   const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+  const find = (scenario: Scenario, cache: Cache, concurrency: number) => rows.find((row) => row.scenario === scenario && row.cache === cache && row.summary.concurrency === concurrency);
+  const bare = find('bare', 'warm', WARM_CONNECTIONS);
+  const share = (row: Row) => (bare && row.cache === 'warm' ? row.summary.perSecond / bare.summary.perSecond : undefined);
   console.log('');
   for (const scenario of SCENARIOS.filter((name) => rows.some((row) => row.scenario === name))) console.log(`${scenario.padEnd(12)} ${DESCRIPTIONS[scenario]}`);
   console.log('');
   console.log(
     formatTable(
-      ['scenario', 'cache', 'c', 'N', 'adm/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'reg req/adm', 'failed'],
+      ['scenario', 'cache', 'c', 'N', 'adm/s', 'of bare', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/adm', 'RSS MiB', 'reg req/adm', 'failed'],
       rows.map((row) => [
         row.scenario,
         row.cache,
         String(row.summary.concurrency),
         String(row.summary.count),
         row.summary.perSecond.toFixed(0),
+        ((value) => (value === undefined ? '' : `${(value * 100).toFixed(1)} %`))(share(row)),
         ms(row.summary.p50),
-        ms(row.summary.p95),
         ms(row.summary.p99),
         ms(row.summary.max),
+        row.cpuMsPerAdmission === undefined ? '' : row.cpuMsPerAdmission.toFixed(3),
+        row.rssBytes === undefined ? '' : (row.rssBytes / MiB).toFixed(0),
         row.registryRequestsPerAdmission.toFixed(2),
         String(row.summary.failures),
       ]),
     ),
   );
-  const find = (scenario: Scenario, cache: Cache, concurrency: number) => rows.find((row) => row.scenario === scenario && row.cache === cache && row.summary.concurrency === concurrency);
-  console.log('');
-  console.log(`registry round trip on this machine (loopback, sequential GET of a manifest): ${roundTripMs.toFixed(2)} ms`);
-  const coldFloor = find('engine', 'cold', 1) ?? find('embedded', 'cold', 1);
-  if (coldFloor) {
-    const share = coldFloor.registryRequestsPerAdmission * roundTripMs;
-    console.log(
-      `cold path (${coldFloor.scenario}, c=1): p50 ${ms(coldFloor.summary.p50)} ms with ${coldFloor.registryRequestsPerAdmission.toFixed(1)} registry requests per admission, one after the other ` +
-        `(≈ ${ms(share)} ms of round trips here); against a registry 20–50 ms away they alone take ≈ ${(coldFloor.registryRequestsPerAdmission * 20).toFixed(0)}–${(coldFloor.registryRequestsPerAdmission * 50).toFixed(0)} ms`,
-    );
-  }
-  const coldDistributed = find('distributed', 'cold', 1);
-  if (coldDistributed && coalescing) {
+  if (coalescing) {
+    const cold = find('distributed', 'cold', 1);
+    console.log('');
     console.log(
       `coalescing: ${BURST} concurrent admissions of one uncached image (distributed) → ${coalescing.requests} registry requests ` +
-        `(one cold admission: ${coldDistributed.registryRequestsPerAdmission.toFixed(1)}); p50 ${ms(coalescing.summary.p50)} ms, max ${ms(coalescing.summary.max)} ms, failed ${coalescing.summary.failures}`,
+        `(one cold admission: ${cold ? cold.registryRequestsPerAdmission.toFixed(1) : '?'}); p50 ${ms(coalescing.summary.p50)} ms, max ${ms(coalescing.summary.max)} ms, failed ${coalescing.summary.failures}`,
     );
   }
-  const warm = find('embedded', 'warm', 16);
-  const cold = find('embedded', 'cold', 1);
+
+  // The targets of issue 11, each with what was measured.
+  const checks: [string, boolean][] = [];
+  for (const scenario of ['embedded', 'distributed'] as const) {
+    const row = find(scenario, 'warm', WARM_CONNECTIONS);
+    if (!row) continue;
+    const target = TARGETS[scenario];
+    const fraction = share(row) ?? 0;
+    checks.push([`${scenario} warm: ${(fraction * 100).toFixed(1)} % of bare (target ≥ ${target.share * 100} %)`, fraction >= target.share && row.summary.failures === 0]);
+    checks.push([`${scenario} warm: p99 ${ms(row.summary.p99)} ms (target ≤ ${target.p99Ms} ms)`, row.summary.p99 <= target.p99Ms]);
+    if (row.rssBytes !== undefined) checks.push([`${scenario} gateway RSS under that load: ${(row.rssBytes / MiB).toFixed(0)} MiB (target ≤ ${TARGETS.gatewayRssBytes / MiB} MiB)`, row.rssBytes <= TARGETS.gatewayRssBytes]);
+    checks.push([`${scenario} warm: ${row.registryRequestsPerAdmission.toFixed(2)} registry requests per admission (target 0)`, row.registryRequestsPerAdmission === 0]);
+    for (const concurrency of COLD_PLAN[scenario]) {
+      const cold = find(scenario, 'cold', concurrency);
+      if (!cold) continue;
+      checks.push([
+        `${scenario} cold c=${concurrency}: ${cold.registryRequestsPerAdmission.toFixed(2)} registry requests per admission, none failed (today ${TARGETS.coldRegistryRequests})`,
+        cold.registryRequestsPerAdmission <= TARGETS.coldRegistryRequests && cold.summary.failures === 0,
+      ]);
+    }
+  }
+  if (coalescing) {
+    const cold = find('distributed', 'cold', 1);
+    const one = cold ? cold.registryRequestsPerAdmission : TARGETS.coldRegistryRequests;
+    checks.push([`burst of one uncached image: ${coalescing.requests} registry requests (target ≤ one cold admission's, ${one.toFixed(0)}), none failed`, coalescing.requests <= Math.max(one, 1) && coalescing.summary.failures === 0]);
+  }
   console.log('');
-  console.log('anchors (published figures of peers; they come from other machines and registries):');
-  console.log(
-    `- cached: Ratify's published p95 verify is 8–29 ms per external-data call (AKS, ≤10k pods); anchor ≤30 ms p95 webhook-side.` +
-      (warm ? ` Here: embedded warm c=16 p95 ${ms(warm.summary.p95)} ms at the HTTPS client.` : ''),
-  );
-  console.log(
-    `- cold: Ratify measured 965 ms (ORAS v2, no auth) to 1.6 s (workload identity) for 1 image × 1 signature against a cross-region ACR.` +
-      (cold ? ` Here: embedded cold c=1 p50 ${ms(cold.summary.p50)} ms against a loopback registry — our processing floor; real registries add their round trips.` : ''),
-  );
-  console.log('- Kyverno publishes no verifyImages latency; its no-policy baseline through the API server is 97/103 ms p95/p99 at 10 VU (client side, not comparable to webhook-direct numbers).');
-  console.log('- No peer publishes p50/p95/p99 for cached versus cold verification (anchors §5).');
+  console.log('targets (issue 11):');
+  for (const [text, met] of checks) console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${text}`);
+  const all = checks.length > 0 && checks.every(([, met]) => met);
+  console.log(all ? 'all targets met' : 'some targets NOT met');
+  return all;
 }
 
 // ---- main ----------------------------------------------------------------------------------------------------
@@ -399,33 +567,47 @@ function printReport(rows: Row[], coalescing: { requests: number; summary: LoadS
 async function main(): Promise<void> {
   const scenarios = selectedScenarios();
   const cpu = cpus();
-  console.log(`notary-gate admission benchmark${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
+  console.log(
+    `notary-gate admission benchmark${QUICK ? ' (--quick)' : ''}${PROFILE_DIR ? ' (--profile: servers run with an inspector attached)' : ''}: ` +
+      `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+  );
+  console.log(
+    `warm: ${WARM_CONNECTIONS} keep-alive HTTPS connections, closed loop, ${WARM_MS / 1000} s per scenario in ${ROUNDS} rounds taking turns, after ${WARMUP_MS / 1000} s of warm-up; ` +
+      `load average at the start: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`,
+  );
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const world = await buildWorld(scenarios);
   // This run's own NATS subjects and Redis keys: nothing shared with another deployment on the same servers.
   const id = `bench-${randomUUID()}`;
   const names = { subjectPrefix: id, keyPrefix: `${id}:` };
   const rows: Row[] = [];
   let coalescing: { requests: number; summary: LoadSummary } | undefined;
+  const targets: [Scenario, Target][] = [];
   try {
     for (const scenario of scenarios) {
       console.log(`${scenario}:`);
       const target =
-        scenario === 'engine'
-          ? engineTarget(world)
-          : scenario === 'embedded'
-            ? await embeddedTarget(world, scenario, 'check-image-notary.yaml')
-            : scenario === 'attestation'
-              ? await embeddedTarget(world, scenario, 'check-image-sbom-license.yaml')
-              : await distributedTarget(world, names);
-      try {
-        rows.push(...(await runScenario(world, scenario, target)));
-        if (scenario === 'distributed') coalescing = await burst(world, target);
-      } finally {
-        await target.close();
-      }
+        scenario === 'bare'
+          ? await bareTarget(world)
+          : scenario === 'engine'
+            ? engineTarget(world)
+            : scenario === 'embedded'
+              ? await embeddedTarget(world, scenario, 'check-image-notary.yaml')
+              : scenario === 'attestation'
+                ? await embeddedTarget(world, scenario, 'check-image-sbom-license.yaml')
+                : await distributedTarget(world, names);
+      targets.push([scenario, target]);
+      if (!WARM_ONLY) rows.push(...(await runCold(world, scenario, target)));
     }
-    printReport(rows, coalescing, await registryRoundTripMs(world));
+    console.log(`warm, ${ROUNDS} rounds:`);
+    rows.push(...(await measureWarm(world, targets)));
+    const distributed = targets.find(([scenario]) => scenario === 'distributed');
+    if (distributed && !WARM_ONLY) coalescing = await burst(world, distributed[1]);
+    const load = loadavg();
+    console.log(`load average of the machine at the end: ${load.map((value) => value.toFixed(2)).join(', ')} (${cpus().length} CPUs)`);
+    printReport(rows, coalescing);
   } finally {
+    for (const [, target] of targets) await target.close().catch((error: Error) => console.error(`closing a target: ${error.message}`));
     if (scenarios.includes('distributed')) await deleteKeys(names.keyPrefix).catch((error: Error) => console.error(`could not delete the bench's Redis keys (${names.keyPrefix}*): ${error.message}`));
     await world.registry.stop();
     rmSync(world.work, { recursive: true, force: true });

@@ -53,6 +53,36 @@ export async function runLoad(count: number, concurrency: number, operation: (in
   return { count, concurrency, wallMs: performance.now() - started, latenciesMs, failures, firstFailure };
 }
 
+/**
+ * Runs `operation(index)` with `concurrency` callers for `durationMs` (each
+ * caller starts no new operation after that); the count is what was done.
+ * Warm runs are timed rather than counted, so a fast and a slow server are
+ * measured over the same stretch of the machine's time.
+ */
+export async function runFor(durationMs: number, concurrency: number, operation: (index: number) => Promise<void>): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  const until = started + durationMs;
+  const caller = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const index = next++;
+      const begun = performance.now();
+      try {
+        await operation(index);
+      } catch (error) {
+        failures++;
+        firstFailure ??= error instanceof Error ? error.message : String(error);
+      }
+      latenciesMs.push(performance.now() - begun);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  return { count: latenciesMs.length, concurrency, wallMs: performance.now() - started, latenciesMs, failures, firstFailure };
+}
+
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;

@@ -14,6 +14,8 @@ export const CLI_MAIN = resolve(__dirname, '..', '..', 'apps', 'cli', 'src', 'ma
 
 export interface ServeProcess {
   readonly name: string;
+  /** The child's process id (for RSS sampling). */
+  readonly pid: number;
   readonly logFile: string;
   /** Resolves with the first JSON log line matching `predicate`; throws if the process exits first or on timeout. */
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
@@ -23,11 +25,16 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function spawnServe(name: string, args: string[], environment: Record<string, string>, logDirectory: string): ServeProcess {
+export interface SpawnOptions {
+  /** Node options before the script (e.g. `--inspect=127.0.0.1:9229` for a CPU profile). */
+  nodeArgs?: string[];
+}
+
+export function spawnServe(name: string, args: string[], environment: Record<string, string>, logDirectory: string, options: SpawnOptions = {}): ServeProcess {
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} not found: run \`npm run build\` first`);
   const logFile = join(logDirectory, `${name}.log`);
   const output = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [CLI_MAIN, 'serve', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_MAIN, 'serve', ...args], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...environment },
     stdio: ['ignore', output, output],
   });
@@ -42,6 +49,7 @@ export function spawnServe(name: string, args: string[], environment: Record<str
 
   return {
     name,
+    pid: child.pid ?? 0,
     logFile,
     tail,
     waitForLog: async (predicate, timeoutMs = 30_000) => {

@@ -1,21 +1,31 @@
 /**
  * Starts the gateway's HTTPS server: the certificate (files, reloaded on
  * change, or self-signed with its fingerprint logged), the Nest app of
- * GatewayModule, and a handle to stop it all.
+ * GatewayModule (dependency injection, lifecycle, the ops endpoints), the
+ * admission front answering /mutate and /validate on `node:https` itself
+ * (http/admission-front.ts), and a handle to stop it all.
  */
-import type { Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { admissionResponse } from '@notary-gate/admission';
 import { HealthService, JsonLogger, ServiceMetrics, startOpsServer, type OpsServer } from '@notary-gate/service';
+import { AdmissionService, failurePolicyVerdict } from './admission/admission.service';
 import type { GatewayConfig } from './config';
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module';
+import { AdmissionFront, applyServerLimits, serverOptions, type FrontLimits } from './http/admission-front';
+import { PolicyStore } from './policies/policy-store';
 import { TlsReloader } from './tls/tls-reloader';
 import { loadTlsFiles, selfSignedCertificate, type TlsMaterial } from './tls/tls-material';
 
 /** AdmissionReviews carry the object and the old object: allow well over Kubernetes' 1.5 MiB object limit. */
 export const MAX_REVIEW_BYTES = '8mb';
+
+/** How long a stopping gateway waits for the admissions it holds before closing their connections. */
+const DRAIN_MS = 10_000;
 
 
 export interface BootstrapGatewayOptions extends Omit<GatewayModuleOptions, 'config'> {
@@ -24,6 +34,8 @@ export interface BootstrapGatewayOptions extends Omit<GatewayModuleOptions, 'con
    * (for Prometheus and probes without TLS). Default false: they are on the HTTPS port anyway.
    */
   opsServer?: boolean;
+  /** The HTTP front's caps and timeouts (defaults: DEFAULT_FRONT_LIMITS). */
+  limits?: Partial<FrontLimits>;
 }
 
 export interface GatewayHandle {
@@ -55,7 +67,6 @@ export async function bootstrapGateway(config: GatewayConfig, options: Bootstrap
   });
 
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot({ ...options, config, logger, metrics, health }), {
-    httpsOptions: { cert: tls.cert, key: tls.key },
     logger,
     bodyParser: false,
     abortOnError: false,
@@ -63,8 +74,31 @@ export async function bootstrapGateway(config: GatewayConfig, options: Bootstrap
   app.useLogger(logger);
   app.flushLogs();
   app.useBodyParser('json', { limit: MAX_REVIEW_BYTES });
-  await app.listen(config.port, config.host);
-  const server = app.getHttpServer() as Server;
+  // Nest runs its lifecycle (policy sources, readiness checks) without a server of its own: the front below is the server.
+  await app.init();
+  const express = app.getHttpAdapter().getInstance() as (request: IncomingMessage, response: ServerResponse) => void;
+  const admissions = app.get(AdmissionService);
+  const policies = app.get(PolicyStore);
+  const front = new AdmissionFront({
+    review: (webhook, body, timeout) => admissions.review(webhook, body, timeout),
+    failurePolicy: (request, reason) => {
+      // Without a loaded policy set no failurePolicy is known: deny (Kyverno's default, Fail), as AdmissionService does.
+      const verdict = failurePolicyVerdict(request, policies.notLoaded() === undefined ? policies.current() : 'Fail', reason);
+      return admissionResponse({ uid: request.uid, allowed: verdict.allowed, ...(verdict.message !== null ? { message: verdict.message } : {}), warnings: verdict.warnings });
+    },
+    fallback: express,
+    logger,
+    metrics,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const server: Server = createServer({ cert: tls.cert, key: tls.key, ...serverOptions(front.limits) }, front.handle);
+  applyServerLimits(server, front.limits);
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `https://${host}:${port}`;
@@ -87,6 +121,7 @@ export async function bootstrapGateway(config: GatewayConfig, options: Bootstrap
     ops = options.opsServer ? await startOpsServer({ port: config.opsPort, host: config.opsHost, health, metrics }) : undefined;
   } catch (error) {
     reloader?.close();
+    await closeServer(server);
     await app.close();
     throw error;
   }
@@ -103,8 +138,33 @@ export async function bootstrapGateway(config: GatewayConfig, options: Bootstrap
     close: () =>
       (closing ??= (async () => {
         reloader?.close();
+        await closeServer(server);
         await ops?.close();
         await app.close();
       })()),
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops taking connections, closes the idle ones, lets the admissions in flight answer (up to DRAIN_MS), then closes the rest. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

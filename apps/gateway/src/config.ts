@@ -31,6 +31,11 @@ export const gatewayVariables = {
     doc: 'Read `context` ConfigMaps from the Kubernetes API (KUBECONFIG, or the in-cluster service account). Default: on when the API is reachable that way and CONFIGMAP_DIR is unset.',
   }),
   kubernetesPolicies: env.bool('KUBERNETES_POLICIES', { doc: 'Also load ClusterPolicies and Policies from the Kubernetes API (kyverno.io/v1), watched (list + watch).', default: false }),
+  gatewayCacheTtlMs: env.duration('GATEWAY_CACHE_TTL', {
+    doc: "How long the gateway reuses the tier's answers (tag resolutions, referrer lists, positive signature verdicts) without asking it again, so a warm admission needs no NATS round trip. A moved tag or a new signature is seen at most this long after the tier sees it; dropped when the policies change. 0 disables.",
+    default: 5_000,
+    min: 0,
+  }),
   configMapCacheTtlMs: env.duration('KUBERNETES_CONFIGMAP_TTL', { doc: 'How long a ConfigMap read from the Kubernetes API is reused.', default: 10_000, min: 0 }),
   kubernetesServiceHost: env.string('KUBERNETES_SERVICE_HOST', { doc: 'Set by Kubernetes in every pod: the API server address.' }),
   kubernetesServicePort: env.int('KUBERNETES_SERVICE_PORT', { doc: 'Set by Kubernetes in every pod: the API server port.', default: 443, min: 1, max: 65535 }),

@@ -9,7 +9,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { JobsPort } from '@notary-gate/contracts';
 import type { ClusterFacts, ConfigMapSource } from '@notary-gate/engine';
-import { JOBS_PORT } from '@notary-gate/messaging';
+import { JOBS_PORT, NearCacheJobsPort } from '@notary-gate/messaging';
 import { HealthService, JsonLogger, ServiceMetrics, ServiceModule, instrumentJobsPort } from '@notary-gate/service';
 import { AdmissionController } from './admission/admission.controller';
 import { AdmissionService } from './admission/admission.service';
@@ -143,8 +143,10 @@ export class GatewayModule {
       { provide: GATEWAY_CONFIG, useValue: config },
       {
         provide: GATEWAY_JOBS,
-        useFactory: (port: JobsPort, metrics: ServiceMetrics) => instrumentJobsPort(port, metrics, { countVerifications: options.countVerifications ?? true }),
-        inject: [JOBS_PORT, ServiceMetrics],
+        // The near-cache (issue 11) answers warm jobs without a round trip to the tier; dropped when the policy set changes.
+        useFactory: (port: JobsPort, metrics: ServiceMetrics, policies: PolicyStore) =>
+          new NearCacheJobsPort(instrumentJobsPort(port, metrics, { countVerifications: options.countVerifications ?? true }), { ttlMs: config.gatewayCacheTtlMs, generation: () => policies.current() }),
+        inject: [JOBS_PORT, ServiceMetrics, PolicyStore],
       },
       {
         provide: KUBE_CONFIG,

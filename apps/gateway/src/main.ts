@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { MessagingModule } from '@notary-gate/messaging';
-import { ConfigError, processEnvironment } from '@notary-gate/service';
+import { ConfigError, natsClientOptions, processEnvironment } from '@notary-gate/service';
 import { bootstrapGateway } from './bootstrap';
 import { GATEWAY_FLAGS, loadGatewayConfig } from './config';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   );
   const config = loadGatewayConfig({ ...processEnvironment(), ...overrides }, { requireNats: true });
   const gateway = await bootstrapGateway(config, {
-    messaging: MessagingModule.forRoot({ natsUrl: config.natsUrl, subjectPrefix: config.subjectPrefix, connectionName: 'notary-gate-gateway' }),
+    messaging: MessagingModule.forRoot(natsClientOptions(config, 'notary-gate-gateway')),
     opsServer: true,
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

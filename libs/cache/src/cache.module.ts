@@ -4,6 +4,8 @@
  * providers (DESIGN.md "Two ways to run, one code path").
  */
 import { type DynamicModule, Inject, Injectable, Module, type ModuleMetadata, type OnModuleDestroy } from '@nestjs/common';
+import type { TierKeys } from '@notary-gate/contracts';
+import { AuthenticatedCacheStore } from './authenticated-cache-store';
 import type { CacheErrorHandler, ManagedCacheStore } from './cache-store';
 import { MemoryCacheStore } from './memory-cache-store';
 import type { CacheMetrics } from './metrics';
@@ -25,9 +27,17 @@ export interface CacheModuleOptions {
   metrics?: CacheMetrics;
   onError?: CacheErrorHandler;
   /** Redis tuning (timeouts, lock TTL, wait bound). */
-  redis?: Pick<RedisCacheStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs' | 'lockTtlMs' | 'maxWaitMs' | 'maxPollIntervalMs'>;
+  redis?: Pick<RedisCacheStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs' | 'lockTtlMs' | 'maxWaitMs' | 'maxPollIntervalMs' | 'tls' | 'username' | 'password' | 'sentinels' | 'cluster'>;
   /** How long boot waits for the first Redis connection before starting without cache. Default 2000 ms. */
   readyTimeoutMs?: number;
+  /**
+   * The tier key: every value is stored with a MAC bound to its key and
+   * checked on read (a forged or copied value is evicted, then recomputed).
+   * Required by the apps for Redis; optional for memory.
+   */
+  tierKeys?: TierKeys;
+  /** Told of each value that failed authentication. */
+  onRejected?: (key: string, why: string) => void;
 }
 
 export interface CacheModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -44,6 +54,16 @@ export interface CacheModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>
  * the connection and starts anyway (degraded, reconnecting) when Redis is down.
  */
 export async function createCacheStore(options: CacheModuleOptions): Promise<ManagedCacheStore> {
+  const store = await createBackend(options);
+  if (!options.tierKeys) return store;
+  return new AuthenticatedCacheStore(store, options.tierKeys, {
+    namespace: options.keyPrefix ?? '',
+    ...(options.onRejected ? { onRejected: options.onRejected } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+}
+
+async function createBackend(options: CacheModuleOptions): Promise<ManagedCacheStore> {
   if (options.redisUrl === undefined || options.redisUrl === '') {
     return new MemoryCacheStore({ maxBytes: options.maxMemoryBytes, defaultTtlMs: options.defaultTtlMs, metrics: options.metrics });
   }

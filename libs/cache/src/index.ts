@@ -7,6 +7,7 @@ export type {
   Produced,
   Producer,
 } from './cache-store';
+export { AuthenticatedCacheStore, type AuthenticatedCacheStoreOptions } from './authenticated-cache-store';
 export { CACHE_STORE, CacheModule, createCacheStore, type CacheModuleAsyncOptions, type CacheModuleOptions } from './cache.module';
 export { canonicalJson, hashJson, sha256Hex, type JsonValue } from './canonical-json';
 export { fillJson, getJson, setJson, type JsonCompatible } from './json';

@@ -24,19 +24,23 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** tag → digest: `ng:v1:tag:<registry>/<repository>:<tag>`. Tags move: keep it short-lived. */
-export function tagKey(registry: string, repository: string, tag: string): string {
+/**
+ * tag → digest: `ng:v1:tag:<registry>/<repository>:<tag>`. Tags move: keep it short-lived.
+ * `scope` (a keyed hash of the credential identity) separates what one cluster's credentials
+ * saw from what anonymous access or another cluster's credentials see: `…|cred=<scope>`.
+ */
+export function tagKey(registry: string, repository: string, tag: string, scope?: string): string {
   check('registry', registry, REGISTRY);
   checkRepository(repository);
   check('tag', tag, TAG);
-  return `${KEY_NAMESPACE}tag:${registry}/${repository}:${tag}`;
+  return `${KEY_NAMESPACE}tag:${registry}/${repository}:${tag}${scoped(scope)}`;
 }
 
 /**
  * Referrer list of a digest, per artifactType filter:
  * `ng:v1:referrers:<registry>/<repository>@<digest>|type=<artifactType>` (or `|all`).
  */
-export function referrersKey(registry: string, repository: string, digest: string, artifactType?: string): string {
+export function referrersKey(registry: string, repository: string, digest: string, artifactType?: string, scope?: string): string {
   check('registry', registry, REGISTRY);
   checkRepository(repository);
   check('digest', digest, DIGEST);
@@ -44,7 +48,14 @@ export function referrersKey(registry: string, repository: string, digest: strin
     throw new TypeError(`cache key: invalid artifactType ${JSON.stringify(artifactType)}`);
   }
   const filter = artifactType === undefined ? 'all' : `type=${artifactType}`;
-  return `${KEY_NAMESPACE}referrers:${registry}/${repository}@${digest}|${filter}`;
+  return `${KEY_NAMESPACE}referrers:${registry}/${repository}@${digest}|${filter}${scoped(scope)}`;
+}
+
+/** The credential scope suffix of the keys of authenticated pulls ('' for the tier's own access). */
+function scoped(scope: string | undefined): string {
+  if (scope === undefined) return '';
+  check('credential scope', scope, /^[0-9a-f]{16,64}$/);
+  return `|cred=${scope}`;
 }
 
 /** Manifests, envelopes, payloads: content-addressed, so the digest is the whole input. */

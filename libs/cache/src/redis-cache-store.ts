@@ -11,7 +11,7 @@
  * Redis is back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { CacheErrorHandler, CacheOperation, ManagedCacheStore, Producer } from './cache-store';
 import { InFlight } from './in-flight';
 import { cacheKindOf } from './keys';
@@ -39,6 +39,15 @@ export interface RedisCacheStoreOptions {
   metrics?: CacheMetrics;
   /** Every Redis error the store swallowed; connection errors once per outage. */
   onError?: CacheErrorHandler;
+  /** TLS (also implied by `rediss://`): PEM CA, client certificate and key. */
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** ACL user and password (override any in the URL). */
+  username?: string;
+  password?: string;
+  /** Redis Sentinel: the sentinels (`host:port`) and the monitored master's name; `url` then only gives defaults. */
+  sentinels?: { hosts: string[]; name: string };
+  /** Redis Cluster: `url` lists seed nodes, comma-separated. */
+  cluster?: boolean;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false };
@@ -47,7 +56,7 @@ const FIRST_POLL_MS = 5;
 
 export class RedisCacheStore implements ManagedCacheStore {
   readonly backend = 'redis' as const;
-  private readonly client: Redis;
+  private readonly client: Redis | Cluster;
   private readonly inFlight = new InFlight<Buffer | null>();
   private readonly keyPrefix: string;
   private readonly defaultTtlMs: number | undefined;
@@ -68,7 +77,7 @@ export class RedisCacheStore implements ManagedCacheStore {
     this.maxPollIntervalMs = positive('maxPollIntervalMs', options.maxPollIntervalMs ?? 50);
     this.metrics = options.metrics ?? noopCacheMetrics;
     this.onError = options.onError ?? (() => undefined);
-    this.client = new Redis(options.url, {
+    this.client = connectRedis(options, {
       // Fail fast instead of queueing while disconnected: a cache that waits is worse than none.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -79,7 +88,7 @@ export class RedisCacheStore implements ManagedCacheStore {
       // gone (a refused connection); its 2 s default would hold the process open.
       disconnectTimeout: 100,
       // Keep reconnecting for ever, backing off to one attempt a second.
-      retryStrategy: (attempt) => Math.min(attempt * 50, 1_000),
+      retryStrategy: (attempt: number) => Math.min(attempt * 50, 1_000),
     });
     this.client.on('error', (error: Error) => {
       if (this.closed || this.outageReported) return;
@@ -259,4 +268,48 @@ function positive(name: string, value: number): number {
     throw new TypeError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * The ioredis client for the options: one server (`redis://`, `rediss://`),
+ * Sentinel, or Cluster, with TLS (CA, client certificate) and ACL credentials
+ * as Redis users configure them. The URL's own user and password are used
+ * unless `username`/`password` are given.
+ */
+function connectRedis(options: RedisCacheStoreOptions, base: RedisOptions): Redis | Cluster {
+  const first = new URL(options.url.split(',')[0]!.trim());
+  const tlsWanted = first.protocol === 'rediss:' || options.tls !== undefined;
+  const tls = tlsWanted ? { ...(options.tls?.ca ? { ca: options.tls.ca } : {}), ...(options.tls?.cert ? { cert: options.tls.cert } : {}), ...(options.tls?.key ? { key: options.tls.key } : {}) } : undefined;
+  const auth = {
+    ...(options.username !== undefined ? { username: options.username } : first.username ? { username: decodeURIComponent(first.username) } : {}),
+    ...(options.password !== undefined ? { password: options.password } : first.password ? { password: decodeURIComponent(first.password) } : {}),
+  };
+  const db = Number(first.pathname.replace(/^\//, '') || 0);
+  if (options.cluster) {
+    const nodes = options.url.split(',').map((entry) => {
+      const node = new URL(entry.trim());
+      return { host: node.hostname, port: Number(node.port || 6379) };
+    });
+    return new Cluster(nodes, {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: (attempt: number) => Math.min(attempt * 50, 1_000),
+      redisOptions: { ...base, ...auth, ...(tls ? { tls } : {}) },
+    });
+  }
+  if (options.sentinels) {
+    return new Redis({
+      ...base,
+      ...auth,
+      db,
+      name: options.sentinels.name,
+      sentinels: options.sentinels.hosts.map((hostPort) => {
+        const [host, port] = hostPort.split(':');
+        return { host: host!, port: Number(port || 26379) };
+      }),
+      ...(auth.username ? { sentinelUsername: auth.username } : {}),
+      ...(auth.password ? { sentinelPassword: auth.password } : {}),
+      ...(tls ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : {}),
+    });
+  }
+  return new Redis({ ...base, ...auth, host: first.hostname, port: Number(first.port || 6379), db, ...(tls ? { tls } : {}) });
 }

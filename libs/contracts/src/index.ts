@@ -12,6 +12,9 @@ export type {
   JobMap,
   JobOptions,
   JobsPort,
+  RegistryCredentialEntry,
+  RegistryCredentials,
   VerifyReply,
   VerifyRequest,
 } from './jobs';
+export { TierKeys, TierKeyError, TierKeyErrorCodes, TIER_KEY_MIN_BYTES, type SealClaims } from './tier-key';

@@ -13,6 +13,28 @@ export interface DescriptorRef {
   artifactType?: string;
 }
 
+// ---- registry credentials of the requesting cluster ----
+
+/** Credentials for one registry, as a docker config holds them. */
+export interface RegistryCredentialEntry {
+  username?: string;
+  password?: string;
+  /** OAuth2 refresh token (`identitytoken`). */
+  identityToken?: string;
+  /** A bearer token sent as is (`registrytoken`). */
+  registryToken?: string;
+}
+
+/**
+ * The requesting cluster's registry credentials by registry host
+ * (`ghcr.io`, `registry.example:5000`), resolved by its gateway from the
+ * pod's imagePullSecrets and the policy's imageRegistryCredentials. They
+ * travel only inside sealed jobs; a worker uses them for that job, caches
+ * what they let it see under a keyed hash of their identity, and never
+ * caches or logs them.
+ */
+export type RegistryCredentials = Record<string, RegistryCredentialEntry>;
+
 // ---- notary.v1.discover ----
 
 export interface DiscoverRequest {
@@ -20,6 +42,8 @@ export interface DiscoverRequest {
   image: string;
   /** Referrers to list, by artifactType (e.g. `sbom/cyclone-dx`); none → only resolve. */
   artifactTypes?: string[];
+  /** The requesting cluster's credentials for the registries this job reads (sealed; never cached or logged). */
+  registryCredentials?: RegistryCredentials;
 }
 
 export interface DiscoverReply {
@@ -42,6 +66,8 @@ export interface VerifyRequest {
   maxSignatureAttempts: number;
   /** The policy entry says `useCache: false`: verify afresh, never answer from a cached verdict (the result may be cached). */
   noCache?: boolean;
+  /** The requesting cluster's credentials for the registries this job reads (sealed; never cached or logged). */
+  registryCredentials?: RegistryCredentials;
 }
 
 export type VerifyReply =
@@ -86,6 +112,8 @@ export interface EvaluateRequest {
   /** The entry's `validate` block, evaluated after the attestations over the named payloads. */
   validate?: { message?: string; deny?: { conditions: unknown } };
   ruleName: string;
+  /** The requesting cluster's credentials for the registries this job reads (sealed; never cached or logged). */
+  registryCredentials?: RegistryCredentials;
 }
 
 export interface AttestationVerdict {

@@ -26,4 +26,10 @@ export const Headers = {
   traceId: 'notary-trace-id',
   /** Absolute deadline (epoch ms): a worker does not start work that can no longer be used. */
   deadline: 'notary-deadline',
+  /** CLUSTER_NAME of the gateway that sent the job (logs, metrics); sealed too, and checked against the seal. */
+  cluster: 'notary-cluster',
+  /** On an empty message to the reply inbox: "I hold this job and am working on it" (sent at once, then periodically). */
+  progress: 'notary-progress',
+  /** On an empty request: "is any worker serving this subject?" — answered at once, empty, no job run. */
+  probe: 'notary-probe',
 } as const;

@@ -3,9 +3,13 @@ export { MessagingModule, type MessagingModuleOptions, type MessagingWorkerOptio
 export { JOBS_PORT, JOB_HANDLERS } from './tokens';
 export { MessagingHealth } from './messaging-health';
 export type { JobContext, JobHandlers, JobHandlerName, TracedJobOptions } from './job-handlers';
-export { NatsJobsPort, type NatsJobsPortOptions } from './nats-jobs-port';
+export { NatsJobsPort, WORKER_PROGRESS_INTERVAL_MS, DEFAULT_PROGRESS_TIMEOUT_MS, type NatsJobsPortOptions } from './nats-jobs-port';
 export { InProcessJobsPort } from './in-process-jobs-port';
+export { NearCacheJobsPort, type NearCacheOptions, type NearCacheStats } from './near-cache-jobs-port';
 export { NatsLink, type NatsLinkOptions } from './nats-link';
+export { natsConnectOptions, redactUrl, describeNatsError, NatsSecurityError, type NatsSecurity } from './nats-security';
+export { JobSealer, type JobBinding, type ArrivedJob } from './sealing';
+export { minimalEvaluateRequest, withoutEnvValues } from './minimal-jobs';
 export { wireSubject, workerName } from './subject-names';
 export { toJobError, toJobFailure } from './failures';
 export type { JobReplyEnvelope, JobHeaders } from './wire';

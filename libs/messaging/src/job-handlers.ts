@@ -21,6 +21,8 @@ export interface JobContext {
   traceId: string;
   /** Absolute deadline, epoch milliseconds (`Infinity` when the caller sent none). */
   deadline: number;
+  /** CLUSTER_NAME of the gateway that sent the job ('' when unnamed or in-process). */
+  cluster?: string;
   /** Aborted when the deadline passes: nobody will read a later answer. */
   signal: AbortSignal;
 }

@@ -15,7 +15,7 @@ import { NatsJobsPort } from './nats-jobs-port';
 import { JobCtx } from './rpc/job-context';
 import { JobHandler } from './rpc/job-handler.decorator';
 import { natsWorkerOptions } from './rpc/jobs-nats-server';
-import { isolation, NATS_URL, rejectionOf, startWorker, within } from './test-support';
+import { isolation, NATS_URL, rejectionOf, startWorker, TIER_KEYS, within } from './test-support';
 import { JOB_HANDLERS, JOBS_PORT } from './tokens';
 
 const discovered = {
@@ -37,7 +37,7 @@ describe('MessagingModule.forRoot', () => {
   it('with natsUrl: JOBS_PORT talks to the workers over NATS; readiness follows the connection', async () => {
     const names = isolation();
     const worker = await startWorker({ ...names, subjects: [Subjects.discover], handlers });
-    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix, connectionName: 'spec' }));
+    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix, connectionName: 'spec', tierKeys: TIER_KEYS }));
     try {
       const port = app.get<JobsPort>(JOBS_PORT);
       expect(port).toBeInstanceOf(NatsJobsPort);
@@ -52,8 +52,21 @@ describe('MessagingModule.forRoot', () => {
     }
   });
 
-  it('fails at boot with the URL when NATS is unreachable', async () => {
-    await expect(context(MessagingModule.forRoot({ natsUrl: 'nats://127.0.0.1:1' }))).rejects.toThrow(/^cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /);
+  it('starts with NATS unreachable: unready with the cause (no credentials shown), jobs refused at once, retrying', async () => {
+    const app = await context(MessagingModule.forRoot({ natsUrl: 'nats://gateway:s3cret@127.0.0.1:1', tierKeys: TIER_KEYS }));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const health = await app.get(MessagingHealth).check!();
+      expect(health).toEqual({ ok: false, detail: 'cannot connect to NATS at nats://127.0.0.1:1: connection refused' });
+      const started = Date.now();
+      await expect(app.get<JobsPort>(JOBS_PORT).verify({ artifact: 'r/a@sha256:x', trustAnchorsPem: '', maxSignatureAttempts: 1 }, within(5_000))).rejects.toMatchObject({
+        code: 'TIER_UNAVAILABLE',
+        message: expect.stringContaining('cannot connect to NATS at nats://127.0.0.1:1: connection refused'),
+      });
+      expect(Date.now() - started).toBeLessThan(100);
+    } finally {
+      await app.close();
+    }
   });
 
   it('without natsUrl: JOBS_PORT runs the handlers in-process, always ready', async () => {
@@ -77,7 +90,7 @@ describe('MessagingModule.forRoot', () => {
 
   it('refuses options it cannot wire', () => {
     expect(() => MessagingModule.forRoot({})).toThrow(TypeError);
-    expect(() => MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: 'bad prefix' })).toThrow(TypeError);
+    expect(() => MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: 'bad prefix', tierKeys: TIER_KEYS })).toThrow(TypeError);
     expect(() => MessagingModule.forWorker({ subjects: [] })).toThrow(TypeError);
     expect(() => MessagingModule.forWorker({ subjects: ['notary.v9.nope' as never], handlers })).toThrow(/unknown subject/);
     expect(() => MessagingModule.forWorker({ subjects: [Subjects.verify], handlers: { discover: handlers.discover } })).toThrow(
@@ -101,10 +114,10 @@ describe('@JobHandler on Nest NATS transport', () => {
     class LookupModule {}
 
     const names = isolation();
-    const transport = natsWorkerOptions(NATS_URL, names.queue, { subjectPrefix: names.subjectPrefix });
+    const transport = natsWorkerOptions(NATS_URL, names.queue, { subjectPrefix: names.subjectPrefix, tierKeys: TIER_KEYS });
     const worker = await NestFactory.createMicroservice(LookupModule, { ...transport, logger: false });
     await worker.listen();
-    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix }));
+    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix, tierKeys: TIER_KEYS }));
     try {
       const failure = await rejectionOf(app.get<JobsPort>(JOBS_PORT).discover({ image: 'registry.test/app:gone' }, within(2_000, 'req-404')));
       expect(failure).toBeInstanceOf(JobFailure);
@@ -113,6 +126,36 @@ describe('@JobHandler on Nest NATS transport', () => {
     } finally {
       await app.close();
       await worker.close();
+    }
+  });
+});
+
+const never = (): Promise<never> => Promise.reject(new Error('a probe runs no job'));
+
+describe('MessagingHealth over NATS (the gateway /readyz)', () => {
+  it('names each subject no worker serves, and is ok once a worker serves them all', async () => {
+    const names = isolation();
+    const app = await context(MessagingModule.forRoot({ natsUrl: NATS_URL, subjectPrefix: names.subjectPrefix, tierKeys: TIER_KEYS }));
+    try {
+      const health = app.get(MessagingHealth);
+      const before = await health.check!();
+      expect(before.ok).toBe(false);
+      expect(before.detail).toBe(
+        [
+          `no discovery worker serving ${names.subjectPrefix}.notary.v1.discover`,
+          `no signature-verifier worker serving ${names.subjectPrefix}.notary.v1.verify`,
+          `no attestation-evaluator worker serving ${names.subjectPrefix}.notary.v1.evaluate`,
+        ].join('; '),
+      );
+      const worker = await startWorker({ ...names, subjects: [Subjects.discover, Subjects.verify, Subjects.evaluate], handlers: { discover: never, verify: never, evaluate: never } });
+      try {
+        await new Promise((r) => setTimeout(r, 2_100)); // past the probe's reuse window
+        expect(await health.check!()).toEqual({ ok: true, detail: 'connected; a worker serves every job subject' });
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await app.close();
     }
   });
 });

@@ -6,14 +6,16 @@
  * `natsWorkerOptions`).
  */
 import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { Subjects, type Subject } from '@notary-gate/contracts';
+import { Headers, Subjects, type Subject, type TierKeys } from '@notary-gate/contracts';
+import { ErrorCode, headers as natsHeaders, type NatsError } from 'nats';
 import { InProcessJobsPort } from './in-process-jobs-port';
 import type { JobHandlers } from './job-handlers';
 import { MessagingHealth } from './messaging-health';
 import { NatsJobsPort } from './nats-jobs-port';
 import { NatsLink } from './nats-link';
+import type { NatsSecurity } from './nats-security';
 import { JOB_CONTROLLERS } from './rpc/job-controllers';
-import { checkSubjectPrefix, handlerName } from './subject-names';
+import { checkSubjectPrefix, handlerName, wireSubject, workerName } from './subject-names';
 import { JOB_HANDLERS, JOBS_PORT } from './tokens';
 
 export interface MessagingModuleOptions {
@@ -25,6 +27,18 @@ export interface MessagingModuleOptions {
   connectionName?: string;
   /** Pause between NATS reconnect attempts; default 1000 ms. */
   reconnectTimeWaitMs?: number;
+  /** NATS: the tier key sealing every job and reply (required with `natsUrl`). */
+  tierKeys?: TierKeys;
+  /** NATS: TLS and authentication files. */
+  security?: NatsSecurity;
+  /** NATS: client ping interval (ms). */
+  pingIntervalMs?: number;
+  /** NATS: silence after which the replica holding a job is taken for dead and the job re-sent once (ms). */
+  progressTimeoutMs?: number;
+  /** CLUSTER_NAME carried (sealed) in every job. */
+  cluster?: string;
+  /** NATS: reply inbox prefix (e.g. `_INBOX_<cluster>`, for per-cluster NATS permissions). */
+  inboxPrefix?: string;
   /** In-process mode: the worker functions. */
   handlers?: JobHandlers;
   /** In-process mode: modules of which one exports `JOB_HANDLERS` (instead of `handlers`). */
@@ -84,18 +98,37 @@ export class MessagingModule {
 
 function natsProviders(options: MessagingModuleOptions): Provider[] {
   const subjectPrefix = checkSubjectPrefix(options.subjectPrefix);
+  const tierKeys = options.tierKeys;
+  if (tierKeys === undefined) throw new TypeError('MessagingModule.forRoot: tierKeys are required with natsUrl: jobs on NATS travel sealed');
   return [
     {
       provide: NatsLink,
-      useFactory: () =>
-        NatsLink.connect({
+      useFactory: async () => {
+        const link = NatsLink.start({
           url: options.natsUrl as string,
           name: options.connectionName,
           reconnectTimeWaitMs: options.reconnectTimeWaitMs,
-        }),
+          ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+          ...(options.security ? { security: options.security } : {}),
+          ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
+        });
+        // Boot waits for the first attempt only: with NATS down the service starts unready and keeps trying.
+        await link.settled();
+        return link;
+      },
     },
-    { provide: JOBS_PORT, useFactory: (link: NatsLink) => new NatsJobsPort(link, { subjectPrefix }), inject: [NatsLink] },
-    { provide: MessagingHealth, useFactory: (link: NatsLink): MessagingHealth => ({ isConnected: () => link.isConnected() }), inject: [NatsLink] },
+    {
+      provide: JOBS_PORT,
+      useFactory: (link: NatsLink) =>
+        new NatsJobsPort(link, {
+          subjectPrefix,
+          tierKeys,
+          ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+          ...(options.progressTimeoutMs !== undefined ? { progressTimeoutMs: options.progressTimeoutMs } : {}),
+        }),
+      inject: [NatsLink],
+    },
+    { provide: MessagingHealth, useFactory: (link: NatsLink): MessagingHealth => natsHealth(link, subjectPrefix), inject: [NatsLink] },
   ];
 }
 
@@ -108,4 +141,40 @@ function inProcessProviders(options: MessagingModuleOptions): Provider[] {
     { provide: JOBS_PORT, useFactory: (handlers: JobHandlers) => new InProcessJobsPort(handlers), inject: [JOB_HANDLERS] },
     { provide: MessagingHealth, useValue: { isConnected: () => true } satisfies MessagingHealth },
   ];
+}
+
+/** How long a probe result is reused (readiness probes come every few seconds, from several kubelets). */
+const PROBE_REUSE_MS = 2_000;
+
+/** NATS readiness: the link, and a worker answering a probe on every job subject. */
+function natsHealth(link: NatsLink, subjectPrefix: string): MessagingHealth {
+  let last: { at: number; result: Promise<{ ok: boolean; detail: string }> } | undefined;
+  const probe = async (): Promise<{ ok: boolean; detail: string }> => {
+    const down = link.unavailableReason();
+    if (down !== undefined) return { ok: false, detail: down };
+    const problems = await Promise.all(
+      Object.values(Subjects).map(async (subject) => {
+        const target = wireSubject(subjectPrefix, subject);
+        const h = natsHeaders();
+        h.set(Headers.probe, '1');
+        try {
+          await link.connection.request(target, new Uint8Array(0), { timeout: 1_000, headers: h });
+          return undefined;
+        } catch (error) {
+          return (error as NatsError).code === ErrorCode.NoResponders
+            ? `no ${workerName(subject)} worker serving ${target}`
+            : `no ${workerName(subject)} worker answered a probe on ${target} within 1 s`;
+        }
+      }),
+    );
+    const found = problems.filter((problem) => problem !== undefined);
+    return found.length === 0 ? { ok: true, detail: 'connected; a worker serves every job subject' } : { ok: false, detail: found.join('; ') };
+  };
+  return {
+    isConnected: () => link.isConnected(),
+    check: () => {
+      if (!last || Date.now() - last.at > PROBE_REUSE_MS) last = { at: Date.now(), result: probe() };
+      return last.result;
+    },
+  };
 }

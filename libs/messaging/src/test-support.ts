@@ -3,18 +3,22 @@
  * subject prefix and queue group per test, workers started on Nest's NATS
  * transport exactly as the apps start them.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import type { Subject } from '@notary-gate/contracts';
+import { TierKeys, type Subject } from '@notary-gate/contracts';
 import type { JobHandlers } from './job-handlers';
 import { MessagingModule } from './messaging.module';
 import { NatsJobsPort } from './nats-jobs-port';
 import { NatsLink } from './nats-link';
+import type { NatsSecurity } from './nats-security';
 import { natsWorkerOptions, type JobsNatsServer } from './rpc/jobs-nats-server';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** The tier key of the messaging specs (one per test run). */
+export const TIER_KEYS = TierKeys.of(randomBytes(32));
 
 /** A prefix and queue group no other test (or parallel run) uses. */
 export function isolation(): { subjectPrefix: string; queue: string } {
@@ -35,8 +39,13 @@ export async function startWorker(options: {
   subjects: Subject[];
   handlers: Partial<JobHandlers>;
   drainTimeoutMs?: number;
+  tierKeys?: TierKeys;
+  url?: string;
+  security?: NatsSecurity;
 }): Promise<Worker> {
-  const transport = natsWorkerOptions(NATS_URL, options.queue, {
+  const transport = natsWorkerOptions(options.url ?? NATS_URL, options.queue, {
+    tierKeys: options.tierKeys ?? TIER_KEYS,
+    ...(options.security ? { security: options.security } : {}),
     subjectPrefix: options.subjectPrefix,
     drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
     reconnectTimeWaitMs: 100,
@@ -59,9 +68,9 @@ export async function startWorker(options: {
 }
 
 /** A client port on its own connection. */
-export async function startClient(subjectPrefix: string, url = NATS_URL): Promise<{ port: NatsJobsPort; link: NatsLink }> {
+export async function startClient(subjectPrefix: string, url = NATS_URL, tierKeys = TIER_KEYS): Promise<{ port: NatsJobsPort; link: NatsLink }> {
   const link = await NatsLink.connect({ url, name: 'messaging-spec', reconnectTimeWaitMs: 100 });
-  return { port: new NatsJobsPort(link, { subjectPrefix }), link };
+  return { port: new NatsJobsPort(link, { subjectPrefix, tierKeys }), link };
 }
 
 /** Job options with a deadline `ms` from now. */

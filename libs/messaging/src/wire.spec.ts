@@ -18,13 +18,13 @@ const failureOf = (fn: () => unknown): JobFailure => {
 describe('wire format', () => {
   it('sends Nest NATS packets (id, pattern, data) and headers with request id, trace id and deadline', () => {
     expect(codec.decode(encodeRequest('notary.v1.verify', { a: 1 }))).toEqual({ id: expect.any(String), pattern: 'notary.v1.verify', data: { a: 1 } });
-    const h = encodeHeaders({ requestId: 'r', traceId: 't', deadline: 1_700_000_000_123 });
-    expect([h.get(Headers.requestId), h.get(Headers.traceId), h.get(Headers.deadline)]).toEqual(['r', 't', '1700000000123']);
-    expect(decodeHeaders(h)).toEqual({ requestId: 'r', traceId: 't', deadline: 1_700_000_000_123 });
+    const h = encodeHeaders({ requestId: 'r', traceId: 't', deadline: 1_700_000_000_123, cluster: 'east' });
+    expect([h.get(Headers.requestId), h.get(Headers.traceId), h.get(Headers.deadline), h.get(Headers.cluster)]).toEqual(['r', 't', '1700000000123', 'east']);
+    expect(decodeHeaders(h)).toEqual({ requestId: 'r', traceId: 't', deadline: 1_700_000_000_123, cluster: 'east' });
   });
 
   it('reads absent headers as no ids and no deadline; a malformed deadline is BAD_REQUEST', () => {
-    expect(decodeHeaders(undefined)).toEqual({ requestId: '', traceId: '', deadline: Infinity });
+    expect(decodeHeaders(undefined)).toEqual({ requestId: '', traceId: '', deadline: Infinity, cluster: '' });
     const h = natsHeaders();
     h.set(Headers.deadline, '-5');
     expect(failureOf(() => decodeHeaders(h))).toMatchObject({ code: 'BAD_REQUEST' });

@@ -19,6 +19,8 @@ export interface JobHeaders {
   traceId: string;
   /** Absolute deadline, epoch milliseconds; `Infinity` when absent. */
   deadline: number;
+  /** CLUSTER_NAME of the sending gateway; '' when unnamed. */
+  cluster?: string;
 }
 
 const codec = JSONCodec<unknown>();
@@ -34,6 +36,7 @@ export function encodeHeaders(meta: JobHeaders): MsgHdrs {
   h.set(Headers.requestId, meta.requestId);
   h.set(Headers.traceId, meta.traceId);
   if (Number.isFinite(meta.deadline)) h.set(Headers.deadline, String(Math.trunc(meta.deadline)));
+  if (meta.cluster) h.set(Headers.cluster, meta.cluster);
   return h;
 }
 
@@ -41,20 +44,21 @@ export function encodeHeaders(meta: JobHeaders): MsgHdrs {
 export function decodeHeaders(h: MsgHdrs | undefined): JobHeaders {
   const requestId = h?.get(Headers.requestId) ?? '';
   const traceId = h?.get(Headers.traceId) || requestId;
+  const cluster = h?.get(Headers.cluster) ?? '';
   const rawDeadline = h?.get(Headers.deadline) ?? '';
-  if (rawDeadline === '') return { requestId, traceId, deadline: Infinity };
+  if (rawDeadline === '') return { requestId, traceId, deadline: Infinity, cluster };
   const deadline = Number(rawDeadline);
   if (!/^\d+$/.test(rawDeadline) || !Number.isSafeInteger(deadline)) {
     throw new JobFailure(JobErrorCodes.badRequest, `header ${Headers.deadline} is not epoch milliseconds: ${JSON.stringify(rawDeadline)}`);
   }
-  return { requestId, traceId, deadline };
+  return { requestId, traceId, deadline, cluster };
 }
 
 /**
  * The reply body back to the job's result, or the `JobFailure` it carries
  * with the same code and message. Anything else on the wire is `INTERNAL`.
  */
-export function decodeReply<R>(subject: string, data: Uint8Array): R {
+export function decodeReply<R>(subject: string, data: Uint8Array, open?: (sealed: unknown) => unknown): R {
   let packet: unknown;
   try {
     packet = codec.decode(data);
@@ -62,11 +66,13 @@ export function decodeReply<R>(subject: string, data: Uint8Array): R {
     throw malformed(subject, 'not JSON');
   }
   if (!isRecord(packet)) throw malformed(subject, 'not an object');
+  if (open && packet.err !== undefined && packet.err !== null) open(undefined); // an unsealed error packet: refused, its text unread
   if (packet.err !== undefined && packet.err !== null) {
     // Nest's own error packet (e.g. no handler for the pattern): not produced by our filter.
     throw new JobFailure(JobErrorCodes.internal, `${subject}: ${describeNestError(packet.err)}`);
   }
-  const envelope = packet.response;
+  // Sealed: the response is a JWE that must open to this job's reply (`open` throws otherwise).
+  const envelope = open ? open(packet.response) : packet.response;
   if (!isRecord(envelope)) throw malformed(subject, 'no response');
   if (envelope.ok === true && 'reply' in envelope) return envelope.reply as R;
   if (envelope.ok === false && isRecord(envelope.error)) {

@@ -18,6 +18,7 @@ export {
 export { LOG_LEVELS, cacheVariables, commonVariables, type CacheConfig, type CommonConfig, type LogLevel } from './config/common';
 export { renderConfigTable, type DocumentedSchema } from './config/docs';
 export { processEnvironment } from './config/process-env';
+export { checkedNatsSecurity, natsClientOptions, natsSecurityOf, redisConnectionOf, requireTierKeys, tierKeyProblem, tierKeysOf } from './config/tier';
 
 // [logging]
 export { JsonLogger, nestLogLevels, type JsonLoggerOptions, type LogFields } from './logging/json-logger';

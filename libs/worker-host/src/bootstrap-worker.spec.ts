@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobErrorCodes, QueueGroups, Subjects } from '@notary-gate/contracts';
+import { JobErrorCodes, QueueGroups, Subjects, TierKeys } from '@notary-gate/contracts';
 import { NatsJobsPort, NatsLink } from '@notary-gate/messaging';
 import { ConfigError, JsonLogger } from '@notary-gate/service';
 import { pushImage } from '../../../test/e2e/cli/images';
@@ -21,10 +21,14 @@ const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 let registry: TestRegistry;
 let work: string;
+let tierKeyFile: string;
+const tierKey = TierKeys.generate();
 
 beforeAll(async () => {
   registry = await startRegistry();
   work = mkdtempSync(join(tmpdir(), 'ng-worker-host-'));
+  tierKeyFile = join(work, 'tier.key');
+  writeFileSync(tierKeyFile, `${tierKey}\n`);
 });
 
 afterAll(async () => {
@@ -43,6 +47,7 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
     DOCKER_CONFIG: work, // a directory without config.json: anonymous access
     OPS_PORT: '0',
     OPS_HOST: '127.0.0.1',
+    TIER_KEY_FILE: tierKeyFile,
     ...extra,
   };
 }
@@ -65,7 +70,7 @@ function sample(exposition: string, name: string, labels: Record<string, string>
 
 async function client(prefix: string): Promise<{ port: NatsJobsPort; link: NatsLink }> {
   const link = await NatsLink.connect({ url: NATS_URL, name: 'worker-host-spec' });
-  return { port: new NatsJobsPort(link, { subjectPrefix: prefix }), link };
+  return { port: new NatsJobsPort(link, { subjectPrefix: prefix, tierKeys: TierKeys.parse(tierKey) }), link };
 }
 
 describe('loadWorkerConfig', () => {
@@ -78,17 +83,18 @@ describe('loadWorkerConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual(
-      ['CACHE_TAG_TTL', 'INSECURE_REGISTRIES', 'NATS_URL', 'OPS_PORT', 'REDIS_URL'].sort(),
+      ['CACHE_TAG_TTL', 'INSECURE_REGISTRIES', 'NATS_URL', 'OPS_PORT', 'REDIS_URL', 'TIER_KEY_FILE'].sort(),
     );
   });
 
   it('defaults what it can and resolves the docker config file as docker does', () => {
-    const config = loadWorkerConfig({ NATS_URL, DOCKER_CONFIG: '/etc/docker-cfg' });
-    expect(config).toMatchObject({ opsPort: 9090, logLevel: 'info', drainTimeoutMs: 10_000, insecureRegistries: [], tagTtlMs: 60_000 });
+    const config = loadWorkerConfig({ NATS_URL, DOCKER_CONFIG: '/etc/docker-cfg', TIER_KEY_FILE: tierKeyFile });
+    expect(config.opsPort).toBeUndefined(); // the role's own default: 9091, 9092, 9093
+    expect(config).toMatchObject({ logLevel: 'info', drainTimeoutMs: 10_000, insecureRegistries: [], tagTtlMs: 60_000 });
     expect(dockerConfigPathOf(config)).toBe('/etc/docker-cfg/config.json');
     const file = join(work, 'auth.json');
     writeFileSync(file, '{"auths":{}}');
-    expect(dockerConfigPathOf(loadWorkerConfig({ NATS_URL, DOCKER_CONFIG_FILE: file }))).toBe(file);
+    expect(dockerConfigPathOf(loadWorkerConfig({ NATS_URL, DOCKER_CONFIG_FILE: file, TIER_KEY_FILE: tierKeyFile }))).toBe(file);
   });
 });
 
@@ -151,7 +157,7 @@ describe('bootstrapWorker', () => {
       await link.close();
     }
     const ready = await fetch(`${host.ops.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { checks: unknown[] }).checks).toContainEqual(expect.objectContaining({ name: 'redis', ok: false }));
+    expect(ready.status).toBe(200); // degraded (no cache), still ready: a Redis outage only costs the cache
+    expect(((await ready.json()) as { checks: unknown[] }).checks).toContainEqual(expect.objectContaining({ name: 'redis', ok: false, critical: false }));
   });
 });

@@ -8,7 +8,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { natsWorkerOptions, type JobsNatsServer } from '@notary-gate/messaging';
-import { HealthService, JsonLogger, ServiceMetrics, startOpsServer, type OpsServer } from '@notary-gate/service';
+import { HealthService, JsonLogger, ServiceMetrics, checkedNatsSecurity, requireTierKeys, startOpsServer, type OpsServer } from '@notary-gate/service';
 import type { WorkerConfig } from './worker-config';
 import { WorkerHostModule } from './worker-host.module';
 import { WORKER_ROLES, type WorkerRole } from './worker-roles';
@@ -42,12 +42,15 @@ export async function bootstrapWorker(role: WorkerRole, config: WorkerConfig, op
   const metrics = options.metrics ?? new ServiceMetrics({ service: spec.service });
   const health = new HealthService(spec.service);
   const transport = natsWorkerOptions(config.natsUrl, options.queue ?? spec.queue, {
+    tierKeys: requireTierKeys(config)!,
+    security: checkedNatsSecurity(config),
+    pingIntervalMs: config.natsPingIntervalMs,
     ...(config.subjectPrefix !== undefined ? { subjectPrefix: config.subjectPrefix } : {}),
     name: spec.service,
     drainTimeoutMs: config.drainTimeoutMs,
   });
   const server = transport.strategy;
-  health.register({ name: 'nats', check: () => (server.isConnected() ? { ok: true, detail: 'connected' } : { ok: false, detail: 'not connected' }) });
+  health.register({ name: 'nats', check: () => ({ ok: server.isConnected(), detail: server.describeStatus() }) });
 
   const app = await NestFactory.createMicroservice(WorkerHostModule.forRole(role, config, { logger, metrics, health }), {
     ...transport,
@@ -57,10 +60,12 @@ export async function bootstrapWorker(role: WorkerRole, config: WorkerConfig, op
   });
   let ops: OpsServer | undefined;
   try {
+    // The ops port first: while NATS cannot be reached (retried with backoff), /readyz says why.
+    ops = await startOpsServer({ port: config.opsPort ?? spec.opsPort, host: config.opsHost, health, metrics });
     await app.listen();
-    ops = await startOpsServer({ port: config.opsPort, host: config.opsHost, health, metrics });
   } catch (error) {
     await app.close().catch(() => undefined);
+    await ops?.close();
     throw error;
   }
   logger.info(`${spec.service} serving ${server.subscribedSubjects().join(', ')} in queue group ${options.queue ?? spec.queue}`, {

@@ -6,7 +6,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadDockerConfig, type RegistryClientOptions } from '@notary-gate/oci';
+import { loadDockerConfig, type CredentialLookup, type RegistryClientOptions } from '@notary-gate/oci';
+import { credentialHelperLookup, readCredentialHelpers } from './credential-helpers';
 import { countingRegistryDispatcher, type JsonLogger, type ServiceMetrics } from '@notary-gate/service';
 import type { WorkerJobsConfig } from './worker-config';
 
@@ -23,7 +24,13 @@ export function dockerConfigPathOf(config: Pick<WorkerJobsConfig, 'dockerConfig'
 
 export async function serviceRegistryAccess(config: WorkerJobsConfig, metrics: ServiceMetrics, logger: JsonLogger): Promise<ServiceRegistryAccess> {
   // A missing file means anonymous access; an unreadable or malformed one fails the boot (ERR_CONFIG_INVALID).
-  const credentials = await loadDockerConfig(dockerConfigPathOf(config));
+  const path = dockerConfigPathOf(config);
+  const stored = await loadDockerConfig(path);
+  // `auths` first, then the credential helper docker would run for that registry.
+  const helpers = readCredentialHelpers(path);
+  const onWarning = (message: string): void => logger.warn(message, { context: 'Registry' });
+  const fromHelpers = helpers ? credentialHelperLookup(helpers, { onWarning }) : undefined;
+  const credentials: CredentialLookup = (registry) => stored.lookup(registry) ?? fromHelpers?.(registry);
   const dispatcher = countingRegistryDispatcher(metrics, { connectTimeoutMs: config.registryTimeoutMs });
   return {
     options: {
@@ -32,7 +39,7 @@ export async function serviceRegistryAccess(config: WorkerJobsConfig, metrics: S
       credentials,
       timeoutMs: config.registryTimeoutMs,
       dispatcher,
-      onWarning: (message) => logger.warn(message, { context: 'Registry' }),
+      onWarning,
     },
     close: () => dispatcher.close(),
   };

@@ -25,6 +25,11 @@ export async function runWorker(role: WorkerRole, environment: Environment = pro
     await untilShutdown(host, logger);
     return 0;
   } catch (error) {
+    if (error instanceof ConfigError) {
+      // A file named by a variable is unusable (tier key, NATS or Redis secrets): one line per problem, no stack.
+      logger.fatal(error.message, { context: 'Config', problems: error.problems });
+      return 2;
+    }
     logger.fatal(`${service} failed: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error : undefined);
     return 1;
   }

@@ -25,7 +25,7 @@ export class WorkerHostModule {
       module: WorkerHostModule,
       imports: [
         // `nats` readiness comes from the worker's NATS server (bootstrap); `redis` from the cache store, here.
-        ServiceModule.forRoot({ service: spec.service, ...platform, checks: { nats: false, cache: true } }),
+        ServiceModule.forRoot({ service: spec.service, ...platform, checks: { nats: false, cache: true, cacheCritical: false } }),
         MessagingModule.forWorker({ subjects: [spec.subject], imports: [WorkerJobsModule.forRoot({ config })] }),
       ],
     };

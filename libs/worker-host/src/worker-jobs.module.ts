@@ -12,7 +12,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { CACHE_STORE, CacheModule, type CacheErrorHandler, type CacheModuleOptions, type ManagedCacheStore } from '@notary-gate/cache';
 import { JOB_HANDLERS, type JobContext, type JobHandlers } from '@notary-gate/messaging';
-import { JsonLogger, ServiceMetrics, instrumentJobHandlers, runWithRequestContext } from '@notary-gate/service';
+import { JsonLogger, ServiceMetrics, instrumentJobHandlers, redisConnectionOf, requireTierKeys, runWithRequestContext } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { serviceRegistryAccess, type ServiceRegistryAccess } from './registry-options';
 import type { WorkerJobsConfig } from './worker-config';
@@ -48,18 +48,23 @@ class WorkersLifecycle implements OnModuleDestroy {
 export class WorkerJobsModule {
   static forRoot(options: WorkerJobsModuleOptions): DynamicModule {
     const { config } = options;
+    // Refused at once (ConfigError) when Redis is shared without a tier key; memory may do without.
+    const tierKeys = requireTierKeys({ tierKeyFile: config.tierKeyFile, natsUrl: undefined, redisUrl: config.redisUrl });
+    const redis = config.redisUrl !== undefined ? redisConnectionOf(config) : {};
     return {
       module: WorkerJobsModule,
       imports: [
         CacheModule.forRootAsync({
           inject: [ServiceMetrics, JsonLogger],
           useFactory: (metrics: ServiceMetrics, logger: JsonLogger): CacheModuleOptions => ({
-            ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+            ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl, redis } : {}),
             ...(config.cacheKeyPrefix !== undefined ? { keyPrefix: config.cacheKeyPrefix } : {}),
             maxMemoryBytes: config.memoryCacheBytes,
             metrics: metrics.cacheMetrics(),
             // The store swallows outages (no cache, never a failed job); say so in the logs, not once per command.
             onError: throttledCacheErrors(logger),
+            ...(tierKeys ? { tierKeys } : {}),
+            onRejected: (key: string, why: string) => logger.warn(`cache value refused and evicted: ${why}`, { context: 'Cache', key }),
           }),
         }),
       ],
@@ -79,6 +84,7 @@ export class WorkerJobsModule {
               lifetimes: { tagTtlMs: config.tagTtlMs, referrersTtlMs: config.referrersTtlMs, contentTtlMs: config.contentTtlMs },
               verdictTtlMs: config.verdictTtlMs,
               revocation: config.revocationCheck,
+              ...(tierKeys ? { tierKeys } : {}),
             }),
         },
         {
@@ -103,11 +109,11 @@ export function jobHandlersOf(workers: Pick<Workers, 'discover' | 'verify' | 'ev
         const started = Date.now();
         try {
           const reply = await run(request);
-          logger.debug('job done', { context: 'Jobs', subject: context.subject, traceId: context.traceId, durationMs: Date.now() - started });
+          logger.debug('job done', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
           return reply;
         } catch (error) {
           // The RPC filter logs the failure with its code; this line keeps the timing.
-          logger.debug('job failed', { context: 'Jobs', subject: context.subject, traceId: context.traceId, durationMs: Date.now() - started });
+          logger.debug('job failed', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
           throw error;
         }
       });
@@ -116,6 +122,11 @@ export function jobHandlersOf(workers: Pick<Workers, 'discover' | 'verify' | 'ev
     verify: traced((request) => workers.verify(request)),
     evaluate: traced((request) => workers.evaluate(request)),
   };
+}
+
+/** The sending gateway's CLUSTER_NAME as a log field, when it has one. */
+function clusterOf(context: JobContext): { cluster?: string } {
+  return context.cluster ? { cluster: context.cluster } : {};
 }
 
 /** How often an ongoing cache outage is logged (per operation); the error metric counts every one. */

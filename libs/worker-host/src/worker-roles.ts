@@ -10,12 +10,14 @@ export interface WorkerRoleSpec {
   readonly service: string;
   readonly subject: Subject;
   readonly queue: string;
+  /** Default OPS_PORT: one per role, so every role can run on one host with its defaults. */
+  readonly opsPort: number;
 }
 
 export const WORKER_ROLES = {
-  discovery: { service: 'discovery', subject: Subjects.discover, queue: QueueGroups.discovery },
-  verifier: { service: 'signature-verifier', subject: Subjects.verify, queue: QueueGroups.verifier },
-  evaluator: { service: 'attestation-evaluator', subject: Subjects.evaluate, queue: QueueGroups.evaluator },
+  discovery: { service: 'discovery', subject: Subjects.discover, queue: QueueGroups.discovery, opsPort: 9091 },
+  verifier: { service: 'signature-verifier', subject: Subjects.verify, queue: QueueGroups.verifier, opsPort: 9092 },
+  evaluator: { service: 'attestation-evaluator', subject: Subjects.evaluate, queue: QueueGroups.evaluator, opsPort: 9093 },
 } as const satisfies Record<string, WorkerRoleSpec>;
 
 export type WorkerRole = keyof typeof WORKER_ROLES;

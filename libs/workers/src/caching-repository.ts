@@ -42,6 +42,8 @@ export class CachingRepository implements OciRepository {
     private readonly path: string,
     private readonly store: CacheStore,
     private readonly lifetimes: CacheLifetimes = DEFAULT_LIFETIMES,
+    /** Keyed hash of the credential identity this repository reads with; scopes tag and referrer keys. */
+    private readonly scope?: string,
   ) {
     this.kind = inner.kind;
     this.name = inner.name;
@@ -51,7 +53,7 @@ export class CachingRepository implements OciRepository {
     // A digest's descriptor never changes (content-addressed); a tag's does (short-lived).
     const [key, ttl] = isDigest(tagOrDigest)
       ? [descriptorKey(tagOrDigest), this.lifetimes.contentTtlMs]
-      : [tagKey(this.registry, this.path, tagOrDigest), this.lifetimes.tagTtlMs];
+      : [tagKey(this.registry, this.path, tagOrDigest, this.scope), this.lifetimes.tagTtlMs];
     const descriptor = await fillJson<CachedDescriptor>(this.store, key, ttl, async () => {
       const resolved = plain(await this.inner.resolve(tagOrDigest));
       // A tag's answer also tells what its digest resolves to (content-addressed): verifying it next needs no second HEAD.
@@ -66,11 +68,8 @@ export class CachingRepository implements OciRepository {
 
   async fetchManifest(target: string | Descriptor): Promise<FetchedManifest> {
     const digest = typeof target === 'string' ? (isDigest(target) ? target : (await this.resolve(target)).digest) : target.digest;
-    const bytes = await this.store.fill(contentKey(digest), this.lifetimes.contentTtlMs, async () => ({
-      value: (await this.inner.fetchManifest(typeof target === 'string' ? digest : target)).bytes,
-    }));
-    if (bytes === null) throw new TypeError('the cache store returned nothing for a producing fill');
-    verifyDigest(bytes, digest, { what: 'cached manifest', registry: this.registry });
+    const fetch = async (): Promise<Buffer> => (await this.inner.fetchManifest(typeof target === 'string' ? digest : target)).bytes;
+    const bytes = await this.checkedContent(digest, 'cached manifest', fetch);
     const manifest = parseManifest(bytes, `manifest ${this.name}@${digest}`, { registry: this.registry, reference: `${this.name}@${digest}` });
     // The media type is the registry's Content-Type (kept with the descriptor), not the manifest's optional field.
     const mediaType = typeof target === 'string' ? (await this.resolve(digest)).mediaType : target.mediaType;
@@ -82,23 +81,52 @@ export class CachingRepository implements OciRepository {
       // Let the registry client produce its precise "too large" error.
       return this.inner.fetchBlob(descriptor, maxBytes);
     }
-    const bytes = await this.store.fill(contentKey(descriptor.digest), this.lifetimes.contentTtlMs, async () => ({
-      value: await this.inner.fetchBlob(descriptor, maxBytes),
-    }));
+    return this.checkedContent(descriptor.digest, 'cached blob', () => this.inner.fetchBlob(descriptor, maxBytes));
+  }
+
+  /**
+   * Content by digest through the cache, checked against its digest on every
+   * read: bytes that do not match (a poisoned entry) are evicted and fetched
+   * again from the registry, whose answer is checked the same way.
+   */
+  private async checkedContent(digest: string, what: string, fetch: () => Promise<Buffer>): Promise<Buffer> {
+    const key = contentKey(digest);
+    const bytes = await this.store.fill(key, this.lifetimes.contentTtlMs, async () => ({ value: await fetch() }));
     if (bytes === null) throw new TypeError('the cache store returned nothing for a producing fill');
-    verifyDigest(bytes, descriptor.digest, { what: 'cached blob', registry: this.registry });
-    return bytes;
+    try {
+      verifyDigest(bytes, digest, { what, registry: this.registry });
+      return bytes;
+    } catch {
+      await this.store.delete(key);
+      const fresh = await fetch();
+      verifyDigest(fresh, digest, { what: what.replace(/^cached /, ''), registry: this.registry });
+      await this.store.set(key, fresh, this.lifetimes.contentTtlMs);
+      return fresh;
+    }
   }
 
   async referrers(subjectDigest: string, options: ReferrersOptions = {}): Promise<Descriptor[]> {
-    const key = referrersKey(this.registry, this.path, subjectDigest, options.artifactType);
-    const listed = await fillJson<CachedDescriptor[]>(this.store, key, this.lifetimes.referrersTtlMs, async () => {
-      const listing = await this.inner.fetchReferrers(subjectDigest, options);
-      // The listing already fetched and checked each referrer manifest: keep the bytes, so verifying fetches none twice.
-      await Promise.all(listing.referrers.map((referrer) => this.store.set(contentKey(referrer.descriptor.digest), referrer.manifest.bytes, this.lifetimes.contentTtlMs)));
-      return { value: listing.referrers.map((referrer) => plain(referrer.descriptor)) };
-    });
-    return listed!;
+    const key = referrersKey(this.registry, this.path, subjectDigest, options.artifactType, this.scope);
+    const list = () =>
+      fillJson<CachedDescriptor[]>(this.store, key, this.lifetimes.referrersTtlMs, async () => {
+        const listing = await this.inner.fetchReferrers(subjectDigest, options);
+        // The listing already fetched and checked each referrer manifest: keep the bytes, so verifying fetches none twice.
+        await Promise.all(listing.referrers.map((referrer) => this.store.set(contentKey(referrer.descriptor.digest), referrer.manifest.bytes, this.lifetimes.contentTtlMs)));
+        return { value: listing.referrers.map((referrer) => plain(referrer.descriptor)) };
+      });
+    const listed = (await list())!;
+    // Re-checked on use, whatever the cache says: each referrer's manifest names this subject (and this artifactType).
+    // A list that does not (copied from another image's key) is evicted and listed again from the registry.
+    if (await this.allReferTo(listed, subjectDigest)) return listed;
+    await this.store.delete(key);
+    const relisted = (await list())!;
+    if (await this.allReferTo(relisted, subjectDigest)) return relisted;
+    throw new OciError('ERR_SUBJECT_MISMATCH', `referrers of ${this.name}@${subjectDigest} name another subject`, { registry: this.registry });
+  }
+
+  private async allReferTo(descriptors: readonly CachedDescriptor[], subjectDigest: string): Promise<boolean> {
+    const manifests = await Promise.all(descriptors.map((descriptor) => this.fetchManifest(descriptor)));
+    return manifests.every(({ manifest }) => manifest.subject?.digest === subjectDigest);
   }
 
   async fetchReferrers(subjectDigest: string, options: ReferrersOptions = {}): Promise<ReferrerListing> {

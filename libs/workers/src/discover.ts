@@ -7,7 +7,7 @@ import type { RegistryAccess } from './registry-access';
 export function discoverJob(access: RegistryAccess): (request: DiscoverRequest) => Promise<DiscoverReply> {
   return (request) =>
     asJob(async () => {
-      const { repository, reference } = access.open(request.image);
+      const { repository, reference } = access.open(request.image, request.registryCredentials);
       const descriptor = await repository.resolve(reference.target);
       const types = request.artifactTypes ?? [];
       const listed = await Promise.all(types.map((artifactType) => repository.referrers(descriptor.digest, { artifactType })));

@@ -20,7 +20,7 @@ export function evaluateJob(access: RegistryAccess, options: EvaluateJobOptions 
   const now = options.now ?? (() => new Date());
   return (request) =>
     asJob(async () => {
-      const { repository } = access.open(request.repository);
+      const { repository } = access.open(request.repository, request.registryCredentials);
       const jmespath = createJmespath({ now });
       // Payloads are fetched in parallel; they are evaluated in order because each one joins the context.
       const payloads = await Promise.all(request.attestations.map((attestation) => readPayload(repository, attestation.digest, access.client.limits.maxPayloadBytes)));

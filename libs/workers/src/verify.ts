@@ -51,7 +51,7 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
   const revocationChecker = revocation.mode === 'online' ? revocation.checker : offlineRevocationChecker;
   return (request) =>
     asJob(async () => {
-      const { repository, reference } = access.open(request.artifact);
+      const { repository, reference } = access.open(request.artifact, request.registryCredentials);
       if (!reference.digest) throw new JobFailure(JobErrorCodes.badRequest, `artifact ${request.artifact} must be a digest reference`);
       let anchors: Certificate[];
       try {
@@ -102,7 +102,10 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
         return value;
       }
       const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, produce);
-      return cached!;
+      // Re-checked on use: a verdict is about the digest asked for, or it is not used (evicted, verified afresh).
+      if (cached !== null && cached.digest === reference.digest && (!cached.verified || typeof cached.signatureDigest === 'string')) return cached;
+      await cache.delete(key);
+      return (await verify()).reply;
     });
 }
 

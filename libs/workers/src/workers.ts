@@ -1,5 +1,5 @@
 /** The three worker functions over one registry access, and a jobs port that calls them in-process. */
-import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
+import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, TierKeys, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 import type { CacheStore } from '@notary-gate/cache';
 import { createOnlineRevocationChecker } from '@notary-gate/notary';
 import type { RegistryClient, RegistryClientOptions } from '@notary-gate/oci';
@@ -34,12 +34,15 @@ export interface WorkerOptions {
    */
   revocation?: 'online' | 'offline';
   revocationTimeoutMs?: number;
+  /** The tier key: names credential identities in cache keys by a keyed hash. */
+  tierKeys?: TierKeys;
 }
 
 export function createWorkers(options: WorkerOptions = {}): Workers {
   const access = new RegistryAccess(options.registry ?? {}, {
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.lifetimes ? { lifetimes: options.lifetimes } : {}),
+    ...(options.tierKeys ? { tierKeys: options.tierKeys } : {}),
   });
   const clock = options.now ? { now: options.now } : {};
   const discover = discoverJob(access);

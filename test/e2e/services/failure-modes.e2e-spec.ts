@@ -140,8 +140,8 @@ describe('Redis stopped mid-run', () => {
     expect(world.registry.requests().some((entry) => entry.path.endsWith('/manifests/signed'))).toBe(true);
     expect(await metricValue(verifier!.metrics, 'notary_gate_cache_errors_total')).toBeGreaterThan(0);
     const ready = await fetch(`${verifier!.ops.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { checks: unknown[] }).checks).toContainEqual(expect.objectContaining({ name: 'redis', ok: false }));
+    expect(ready.status).toBe(200); // issue 9: a Redis outage degrades a worker (reported) but does not make it unready
+    expect(((await ready.json()) as { checks: unknown[] }).checks).toContainEqual(expect.objectContaining({ name: 'redis', ok: false, critical: false }));
 
     // Redis back (empty): caching resumes, decisions unchanged.
     await redis.restart();

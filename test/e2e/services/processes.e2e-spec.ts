@@ -10,7 +10,7 @@ import { podRequest } from '../../support/admission';
 import { freePort } from '../../support/registry';
 import { patchOf, review } from './support/review-client';
 import { useSeedWorld, type SeedWorld } from './support/seed-world';
-import { isolation, NATS_URL, REDIS_URL } from './support/services';
+import { isolation, NATS_URL, REDIS_URL, TIER_KEY_FILE } from './support/services';
 
 const ROOT = resolve(__dirname, '../../..');
 const REGISTER = join(ROOT, 'test/e2e/cli/swc-register.js');
@@ -80,7 +80,7 @@ describe('apps/signature-verifier/src/main.ts', () => {
     started.push(worker);
     expect(await worker.exit).toBe(2);
     const fatal = worker.lines.find((line) => line['level'] === 'fatal');
-    expect((fatal?.['problems'] as { variable: string }[]).map((problem) => problem.variable).sort()).toEqual(['LOG_LEVEL', 'NATS_URL', 'OPS_PORT', 'REDIS_URL']);
+    expect((fatal?.['problems'] as { variable: string }[]).map((problem) => problem.variable).sort()).toEqual(['LOG_LEVEL', 'NATS_URL', 'OPS_PORT', 'REDIS_URL', 'TIER_KEY_FILE']);
   });
 
   it('serves until SIGTERM, then drains and exits 0', async () => {
@@ -94,6 +94,7 @@ describe('apps/signature-verifier/src/main.ts', () => {
       OPS_PORT: String(opsPort),
       OPS_HOST: '127.0.0.1',
       DOCKER_CONFIG: join(ROOT, 'nonexistent-docker-config'),
+      TIER_KEY_FILE,
     });
     started.push(worker);
     const serving = await worker.line((line) => typeof line['msg'] === 'string' && (line['msg'] as string).startsWith('signature-verifier serving'));

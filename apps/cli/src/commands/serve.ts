@@ -15,9 +15,24 @@
  */
 import type { Command } from 'commander';
 import { MessagingModule } from '@notary-gate/messaging';
-import { ConfigError, HealthService, JsonLogger, ServiceMetrics, cacheVariables, commonVariables, env, loadConfig, mergeSchemas, processEnvironment, type ConfigProblem, type Environment } from '@notary-gate/service';
+import {
+  ConfigError,
+  HealthService,
+  JsonLogger,
+  ServiceMetrics,
+  cacheVariables,
+  commonVariables,
+  env,
+  loadConfig,
+  mergeSchemas,
+  natsClientOptions,
+  processEnvironment,
+  requireTierKeys,
+  type ConfigProblem,
+  type Environment,
+} from '@notary-gate/service';
 import { WORKER_ROLES, WorkerJobsModule, bootstrapWorker, loadWorkerConfig, untilShutdown, type WorkerHost } from '@notary-gate/worker-host';
-import { bootstrapGateway, loadGatewayConfig, type GatewayConfig, type GatewayHandle } from '../../../gateway/src';
+import { bootstrapGateway, loadGatewayConfig, type GatewayHandle } from '../../../gateway/src';
 import type { CliContext, OutputStream } from '../support/context';
 import { UsageError } from '../support/errors';
 import { collect } from '../support/key-value';
@@ -45,6 +60,9 @@ export interface ServeFlags {
   dockerConfig?: string;
   natsUrl?: string;
   redisUrl?: string;
+  opsPort?: string;
+  tierKey?: string;
+  clusterName?: string;
 }
 
 /** Flag → the environment variable it sets. */
@@ -58,6 +76,9 @@ const FLAG_VARIABLES = {
   dockerConfig: 'DOCKER_CONFIG_FILE',
   natsUrl: 'NATS_URL',
   redisUrl: 'REDIS_URL',
+  opsPort: 'OPS_PORT',
+  tierKey: 'TIER_KEY_FILE',
+  clusterName: 'CLUSTER_NAME',
 } as const satisfies Partial<Record<keyof ServeFlags, string>>;
 
 export function registerServeCommand(program: Command, context: CliContext): void {
@@ -75,6 +96,9 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--docker-config <file>', 'docker config.json with registry credentials (DOCKER_CONFIG_FILE; default $DOCKER_CONFIG/config.json)')
     .option('--nats-url <url>', 'NATS server(s): distributed mode (NATS_URL)')
     .option('--redis-url <url>', 'Redis for the shared cache (REDIS_URL; default in-memory)')
+    .option('--ops-port <n>', 'plain-HTTP port of /healthz, /readyz, /metrics (OPS_PORT; default 9090 gateway/embedded, 9091 discovery, 9092 verifier, 9093 evaluator)')
+    .option('--tier-key <file>', 'tier key file sealing jobs, replies and cache values; required with NATS or Redis (TIER_KEY_FILE)')
+    .option('--cluster-name <name>', 'name of the cluster this gateway admits for, carried in its jobs (CLUSTER_NAME)')
     .action(async (flags: ServeFlags) => {
       const running = await startServe(flags, processEnvironment(), context.stdout);
       await untilShutdown(running, running.logger);
@@ -98,11 +122,14 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
   // Problems with a value the user passed as a flag are reported under the flag's name.
   const configs = <A, B = never>(first: () => A, second?: () => B): [A, B] => loadAll(flagNames(fromFlags), first, second);
   const role = roleOf(variables, configs);
-  const write = (line: string): void => void stdout.write(`${line}\n`);
+  // To the process's own stdout, logs go through JsonLogger's asynchronous destination; another sink (tests) gets each line.
+  const output = stdout === process.stdout ? {} : { write: (line: string): void => void stdout.write(`${line}\n`) };
 
   if (role === 'all') {
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));
-    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, write });
+    // A shared Redis is untrusted: the embedded mode then needs the tier key to authenticate cache values.
+    configs(() => requireTierKeys({ tierKeyFile: jobsConfig.tierKeyFile, natsUrl: undefined, redisUrl: jobsConfig.redisUrl }));
+    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, ...output });
     // One metrics registry for the process; verifications are counted once, by the workers' side.
     const metrics = new ServiceMetrics({ service: 'embedded' });
     const gateway = await bootstrapGateway(config, {
@@ -111,6 +138,7 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
       health: new HealthService('embedded'),
       countVerifications: false,
       messaging: MessagingModule.forRoot({ imports: [WorkerJobsModule.forRoot({ config: jobsConfig })] }),
+      opsServer: true,
     });
     logger.info('notary-gate serve: embedded mode (in-process transport)', { url: gateway.url, cache: jobsConfig.redisUrl ? 'redis' : 'memory' });
     return handle(role, logger, gateway, []);
@@ -118,13 +146,14 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
 
   if (role === 'gateway') {
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
-    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, write });
-    const gateway = await bootstrapGateway(config, { logger, messaging: natsMessaging(config) });
+    const [messaging] = configs(() => natsClientOptions(config, 'notary-gate-gateway'));
+    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, ...output });
+    const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging), opsServer: true });
     return handle(role, logger, gateway, []);
   }
 
   const [config] = configs(() => loadWorkerConfig(variables));
-  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, write }) });
+  const worker = await bootstrapWorker(role, config, { logger: new JsonLogger({ service: WORKER_ROLES[role].service, level: config.logLevel, ...output }) });
   return handle(role, worker.logger, undefined, [worker]);
 }
 
@@ -184,14 +213,6 @@ function loadAll<A, B = never>(flagged: Map<string, string>, first: () => A, sec
     throw new UsageError(`invalid configuration: ${listed}`, { cause: error });
   }
   return [a as A, b as B];
-}
-
-function natsMessaging(config: GatewayConfig) {
-  return MessagingModule.forRoot({
-    natsUrl: config.natsUrl,
-    ...(config.subjectPrefix !== undefined ? { subjectPrefix: config.subjectPrefix } : {}),
-    connectionName: 'notary-gate-gateway',
-  });
 }
 
 function handle(role: ServeRole, logger: JsonLogger, gateway: GatewayHandle | undefined, workers: WorkerHost[]): ServeHandle {

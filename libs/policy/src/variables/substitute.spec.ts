@@ -71,3 +71,36 @@ describe('variable substitution (vars.go)', () => {
     expect(sub('{{ nope }}', { onUnresolved: 'empty-string' })).toBe('');
   });
 });
+
+describe('variables located once per document', () => {
+  const document = {
+    imageReferences: ['ghcr.io/kyverno/*'],
+    attestors: [{ entries: [{ certificates: { cert: '{{ keys.data.certificate }}' } }] }],
+    annotations: { literal: 'no variable here', escaped: '\\{{ kept }}' },
+  };
+
+  it('returns the parts without variables as they are, and substitutes the rest on every call', () => {
+    const first = substituteVariables(document, context, { jmespath }) as typeof document;
+    const second = substituteVariables(document, { ...context, keys: { data: { certificate: 'other' } } }, { jmespath }) as typeof document;
+    expect(first.imageReferences).toBe(document.imageReferences);
+    expect(first.attestors[0]!.entries[0]!.certificates.cert).toBe('-----BEGIN CERTIFICATE-----');
+    expect(second.attestors[0]!.entries[0]!.certificates.cert).toBe('other');
+    expect(first.annotations).toEqual({ literal: 'no variable here', escaped: '{{ kept }}' });
+    expect(first.annotations).not.toBe(document.annotations);
+  });
+
+  it('treats a variable in a key like one in a value', () => {
+    expect(substituteVariables({ '{{ request.object.metadata.name }}': 1 }, context, { jmespath })).toEqual({ temp: 1 });
+  });
+});
+
+describe('one JMESPath interpreter per process, a clock per instance', () => {
+  it('answers time_now from the clock of the instance searching, also when instances interleave', () => {
+    const early = createJmespath({ now: () => new Date('2020-01-01T00:00:00Z') });
+    const late = createJmespath({ now: () => new Date('2030-01-01T00:00:00Z') });
+    expect(early.search('time_now_utc()', {})).toBe('2020-01-01T00:00:00Z');
+    expect(late.search('time_now_utc()', {})).toBe('2030-01-01T00:00:00Z');
+    expect(early.search('time_now_utc()', {})).toBe('2020-01-01T00:00:00Z');
+    expect(early.customFunctions).toBe(late.customFunctions);
+  });
+});

@@ -30,12 +30,37 @@ export interface SubstitutionOptions {
 const VARIABLES = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
 const ESCAPED_VARIABLES = /\\\{\{(?:\{[^{}]*\}|[^{}])*\}\}/g;
 
-/** Substitutes every variable in a JSON document (leaves and keys). */
+/**
+ * Substitutes every variable in a JSON document (leaves and keys). A part of
+ * the document with no `{{` in it (no variable, no escape) is returned as it
+ * is, not copied: the results are read, never written.
+ */
 export function substituteVariables(document: unknown, context: unknown, options: SubstitutionOptions): unknown {
   return walk(document, options.path ?? '', context, options);
 }
 
+/**
+ * Objects and arrays known to hold no `{{`, anywhere in their keys or
+ * values. A policy is parsed once and substituted by every admission: the
+ * variables are located on the first walk and the constant parts skipped on
+ * every later one. Documents are not mutated once parsed (policies, their
+ * context entries), which is what makes the answer stable per object.
+ */
+const CONSTANT = new WeakMap<object, boolean>();
+
+function isConstant(node: unknown): boolean {
+  if (typeof node === 'string') return !node.includes('{{');
+  if (node === null || typeof node !== 'object') return true;
+  let known = CONSTANT.get(node);
+  if (known === undefined) {
+    known = Array.isArray(node) ? node.every(isConstant) : Object.entries(node).every(([key, value]) => !key.includes('{{') && isConstant(value));
+    CONSTANT.set(node, known);
+  }
+  return known;
+}
+
 function walk(node: unknown, path: string, context: unknown, options: SubstitutionOptions): unknown {
+  if (isConstant(node)) return node;
   if (typeof node === 'string') return substituteString(node, context, { ...options, path });
   if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}/${i}`, context, options));
   if (node !== null && typeof node === 'object') {

@@ -91,7 +91,11 @@ async function runCheck(check: ReadinessCheck): Promise<CheckReport> {
 
 /** `nats`: the jobs transport can send (always true in-process). */
 export function messagingCheck(health: MessagingHealth, name = 'nats', options: { critical?: boolean } = {}): ReadinessCheck {
-  return { name, critical: options.critical ?? true, check: () => (health.isConnected() ? { ok: true, detail: 'connected' } : { ok: false, detail: 'not connected' }) };
+  return {
+    name,
+    critical: options.critical ?? true,
+    check: () => (health.check ? health.check() : health.isConnected() ? { ok: true, detail: 'connected' } : { ok: false, detail: 'not connected' }),
+  };
 }
 
 /** `redis` (or `cache` for memory): the cache backend answers a ping. */

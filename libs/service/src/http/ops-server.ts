@@ -24,9 +24,15 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const server: Server = createServer(opsRequestHandler(options));
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException): void =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`the ops port ${host}:${options.port} is already in use: set OPS_PORT (serve: --ops-port) to a free port, or 0 for any`)
+          : error,
+      );
+    server.once('error', failed);
     server.listen(options.port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

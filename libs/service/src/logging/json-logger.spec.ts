@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JsonLogger } from './json-logger';
 import { runWithRequestContext } from './request-context';
 
@@ -12,7 +15,21 @@ describe('JsonLogger', () => {
     const written: string[] = [];
     const logger = new JsonLogger({ service: 'gateway', now: () => new Date('2024-05-01T12:00:00.000Z'), write: (line) => written.push(line) });
     logger.info('policies loaded', { count: 3, dir: '/policies' });
-    expect(written).toEqual(['{"time":"2024-05-01T12:00:00.000Z","level":"info","msg":"policies loaded","service":"gateway","count":3,"dir":"/policies"}']);
+    expect(written).toEqual(['{"level":"info","time":"2024-05-01T12:00:00.000Z","service":"gateway","count":3,"dir":"/policies","msg":"policies loaded"}']);
+  });
+
+  it('writes messages verbatim (no printf-style formatting)', () => {
+    const { logger, lines } = capture();
+    logger.info('100%s done %d %o %j');
+    expect(lines[0]).toMatchObject({ msg: '100%s done %d %o %j' });
+  });
+
+  it('shares one destination with its children', () => {
+    const { logger, lines } = capture();
+    logger.child({ role: 'a' }).child({ step: 1 }).info('deep');
+    logger.info('root');
+    expect(lines).toEqual([expect.objectContaining({ msg: 'deep', role: 'a', step: 1 }), expect.objectContaining({ msg: 'root' })]);
+    expect(lines[1]).not.toHaveProperty('role');
   });
 
   it('adds the request id of the work in progress', async () => {
@@ -45,6 +62,23 @@ describe('JsonLogger', () => {
       url: 'nats://svc:[REDACTED]@nats:4222',
       list: [{ clientSecret: '[REDACTED]' }],
     });
+  });
+
+  it('writes to a file descriptor asynchronously, every line in order once flushed', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ng-logger-'));
+    const file = join(directory, 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = new JsonLogger({ service: 'probe', fd });
+      for (let i = 0; i < 500; i++) logger.info(`line ${i}`, { i, password: 'hunter2' });
+      await new Promise<void>((done, fail) => logger.flush((error) => (error ? fail(error) : done())));
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => line['i'])).toEqual(Array.from({ length: 500 }, (_, i) => i));
+      expect(lines[0]).toMatchObject({ level: 'info', service: 'probe', msg: 'line 0', password: '[REDACTED]' });
+    } finally {
+      closeSync(fd);
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('filters by level', () => {

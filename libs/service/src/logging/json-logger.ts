@@ -1,9 +1,17 @@
 /**
- * JSON logs: one object per line on stdout — `time`, `level`, `msg`,
- * `service`, `requestId` when known, then the fields — with secrets redacted.
+ * JSON logs: one object per line on stdout — `level`, `time`, `service`,
+ * `requestId` when known, the fields, then `msg` — with secrets redacted.
  * It is also Nest's `LoggerService`, so framework messages come out the same way.
+ *
+ * Lines are written by pino: by default through its asynchronous destination
+ * (sonic-boom on fd 1, `sync: false`), so an admission never waits on a
+ * write(2) — lines written in the same turn of the event loop go out in one
+ * write, and whatever is pending is flushed synchronously when the process
+ * exits. A caller-given `write` (tests, a CLI sink) receives each line as it
+ * is logged.
  */
 import type { LoggerService } from '@nestjs/common';
+import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import type { LogLevel } from '../config/common';
 import { currentRequestId } from './request-context';
 import { errorFields, redact, redactText } from './redact';
@@ -12,6 +20,8 @@ export type { LogLevel };
 export type LogFields = Record<string, unknown>;
 
 const SEVERITY: Record<LogLevel, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5 };
+/** Our levels as pino's numbers (pino's own for five of them; `verbose` between debug and trace). */
+const PINO_LEVELS: Record<LogLevel, number> = { fatal: 60, error: 50, warn: 40, info: 30, debug: 20, verbose: 15 };
 const RESERVED = new Set(['time', 'level', 'msg', 'service', 'requestId']);
 
 export interface JsonLoggerOptions {
@@ -19,34 +29,71 @@ export interface JsonLoggerOptions {
   service: string;
   /** Lowest level written. Default `info`. */
   level?: LogLevel;
-  /** Where lines go. Default: stdout. */
+  /** Where lines go, one call per line (synchronously). Default: stdout, asynchronously (pino's destination). */
   write?: (line: string) => void;
+  /** The file descriptor written asynchronously when no `write` is given. Default 1 (stdout). */
+  fd?: number;
   now?: () => Date;
   /** Fields on every line of this logger (e.g. `{ role: 'verifier' }`). */
   fields?: LogFields;
 }
 
+/** What a JsonLogger and its children share: one pino logger, one destination per root logger. */
+interface Output {
+  pino: Pino<'verbose'>;
+  /** The asynchronous destination, when not a caller-given `write`. */
+  stream: ReturnType<typeof pino.destination> | undefined;
+}
+
+function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
+  const now = options.now ?? (() => new Date());
+  const write = options.write;
+  const stream = write ? undefined : pino.destination({ dest: options.fd ?? 1, sync: false });
+  const destination: DestinationStream = stream ?? { write: (line: string) => write!(line.endsWith('\n') ? line.slice(0, -1) : line) };
+  const logger = pino<'verbose'>(
+    {
+      level,
+      customLevels: { verbose: PINO_LEVELS.verbose },
+      base: { service: options.service },
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return { pino: logger, stream };
+}
+
 export class JsonLogger implements LoggerService {
   readonly service: string;
   private readonly threshold: number;
-  private readonly write: (line: string) => void;
-  private readonly now: () => Date;
   private readonly fields: LogFields;
+  private readonly output: Output;
 
-  constructor(private readonly options: JsonLoggerOptions) {
+  constructor(
+    private readonly options: JsonLoggerOptions,
+    shared?: Output,
+  ) {
     if (typeof options.service !== 'string' || options.service === '') throw new TypeError('JsonLogger: service is required');
     const level = options.level ?? 'info';
     if (!(level in SEVERITY)) throw new TypeError(`JsonLogger: unknown level ${JSON.stringify(level)}`);
     this.service = options.service;
     this.threshold = SEVERITY[level];
-    this.write = options.write ?? ((line) => void process.stdout.write(`${line}\n`));
-    this.now = options.now ?? (() => new Date());
     this.fields = options.fields ?? {};
+    this.output = shared ?? rootOutput(options, level);
+  }
+
+  /** Writes out what is pending (the asynchronous destination); `done` once written. Immediate for a caller-given `write`. */
+  flush(done?: (error?: Error) => void): void {
+    const stream = this.output.stream as (Output['stream'] & { _writing?: boolean }) | undefined;
+    // sonic-boom answers flush() at once while a write is under way; its 'drain' marks the buffer written.
+    if (stream && stream._writing) stream.once('drain', () => done?.());
+    else done?.();
   }
 
   /** A logger adding `fields` to every line. */
   child(fields: LogFields): JsonLogger {
-    return new JsonLogger({ ...this.options, fields: { ...this.fields, ...fields } });
+    return new JsonLogger({ ...this.options, fields: { ...this.fields, ...fields } }, this.output);
   }
 
   isEnabled(level: LogLevel): boolean {
@@ -87,15 +134,16 @@ export class JsonLogger implements LoggerService {
   /** Writes one line. Public for callers that pick the level at run time. */
   emit(level: LogLevel, message: string, fields?: LogFields): void {
     if (!this.isEnabled(level)) return;
-    const line: LogFields = { time: this.now().toISOString(), level, msg: redactText(message), service: this.service };
+    const line: LogFields = {};
     const requestId = fields?.['requestId'] ?? this.fields['requestId'] ?? currentRequestId();
     if (requestId !== undefined) line['requestId'] = requestId;
-    const extra = redact({ ...this.fields, ...fields }) as LogFields;
-    for (const [key, value] of Object.entries(extra)) {
+    const extra = redact(fields === undefined ? this.fields : { ...this.fields, ...fields }) as LogFields;
+    for (const key in extra) {
+      const value = extra[key];
       if (value === undefined || key === 'requestId') continue;
       line[RESERVED.has(key) ? `field.${key}` : key] = value;
     }
-    this.write(JSON.stringify(line));
+    this.output.pino[level](line, redactText(message));
   }
 
   /**

@@ -14,14 +14,17 @@ export function isSecretKey(key: string): boolean {
 
 /** Masks `scheme://user:password@` in free text. */
 export function redactText(text: string): string {
-  return text.replace(URL_PASSWORD, `$1${REDACTED}@`);
+  // Only text naming a URL can hold one (most log text does not: skip the regular expression).
+  return text.includes('://') ? text.replace(URL_PASSWORD, `$1${REDACTED}@`) : text;
 }
 
 /** A JSON-safe copy of `value` with secrets replaced; cycles and depth are bounded, errors become plain objects. */
-export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+export function redact(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
   if (typeof value === 'string') return redactText(value);
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
+  // The set of objects on the path is made on the first object met: a line of plain fields (every admission's) needs none.
+  seen ??= new WeakSet();
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
   seen.add(value);

@@ -5,7 +5,8 @@
  * Each suite gets its own NATS subject prefix and Redis key prefix, so
  * suites running in parallel never see each other's jobs or cache entries.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerHost, WorkerRole } from '@notary-gate/worker-host';
@@ -38,6 +39,10 @@ export class LogSink {
 /** A DOCKER_CONFIG directory that does not exist: anonymous registry access, whatever the machine's ~/.docker holds. */
 const NO_DOCKER_CONFIG = join(tmpdir(), 'notary-gate-e2e-no-docker-config');
 
+/** The tier key shared by every process of the test run (issue 9: NATS and Redis need one). */
+export const TIER_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'notary-gate-e2e-tier-')), 'tier.key');
+writeFileSync(TIER_KEY_FILE, `${randomBytes(32).toString('base64')}\n`);
+
 /** The environment common to every process of a suite (flags add the rest, as on a command line). */
 export function suiteEnvironment(world: SeedWorld, names: Isolation, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -51,6 +56,9 @@ export function suiteEnvironment(world: SeedWorld, names: Isolation, extra: Reco
     WORKER_DRAIN_TIMEOUT: '5s',
     // Nothing missed by the file watcher needs a rescan in a test.
     RESCAN_INTERVAL: '0s',
+    TIER_KEY_FILE,
+    // These suites watch the tier itself (its jobs, caches and replicas): the gateway asks it every time.
+    GATEWAY_CACHE_TTL: '0s',
     ...extra,
   };
 }

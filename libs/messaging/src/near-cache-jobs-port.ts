@@ -1,0 +1,213 @@
+/**
+ * The gateway's near-cache: a JobsPort decorator that keeps, for a few
+ * seconds, the answers the verification tier already gave — so that a warm
+ * admission (an image verified moments ago) needs no NATS round trip — and
+ * lets concurrent identical jobs share one request to the tier.
+ *
+ * What it keeps, and for how long (the freshness rule, in the manner of
+ * Kyverno's documented image-verify cache — "a change in the registry is not
+ * reflected until the entry expires" — but seconds rather than its hour):
+ * - a discover answer (tag → digest, referrer lists) for at most `ttlMs`
+ *   (default 5 s) after the tier gave it. The tier keeps re-resolving tags on
+ *   its own schedule (CACHE_TAG_TTL, CACHE_REFERRERS_TTL); a gateway sees a
+ *   moved tag or a new signature at most `ttlMs` after the tier does. The
+ *   digest pinned is always the digest that was verified.
+ * - a positive signature verdict (`verified: true`) for at most `ttlMs`; a
+ *   job of an entry with `useCache: false` (`noCache`) always goes to the
+ *   tier. Negative verdicts, attestation evaluations (they depend on the whole
+ *   request) and failures (timeouts, an unreachable tier: inconclusive) are
+ *   never kept.
+ * - the key is the subject and the whole job request (image, artifact types,
+ *   trust anchors, limits, and whatever else a job carries, e.g. a cluster's
+ *   credentials): an answer is never reused for another input.
+ * - everything is dropped when the policy set changes (`generation()` returns
+ *   a new value), so an edited policy never reuses an answer given under the
+ *   old one; and the cache is bounded (`maxEntries`, oldest first out).
+ * The answers kept are the ones the port returned, i.e. already opened and
+ * checked by it (sealed jobs, authenticated replies): nothing is trusted here
+ * that the port would not have trusted.
+ */
+import {
+  Subjects,
+  type DiscoverReply,
+  type DiscoverRequest,
+  type EvaluateReply,
+  type EvaluateRequest,
+  type JobOptions,
+  type JobsPort,
+  type VerifyReply,
+  type VerifyRequest,
+} from '@notary-gate/contracts';
+
+export interface NearCacheOptions {
+  /** How long an answer is reused (ms). Default 5000. 0 turns the near-cache off: every job goes to the tier, none is shared. */
+  ttlMs?: number;
+  /** Entries kept at most; the oldest go first. Default 10000. */
+  maxEntries?: number;
+  /** The policy set in force (its policy objects): when any element changes (`!==`), every entry is dropped. */
+  generation?: () => readonly unknown[];
+  /** Clock (ms); injectable for tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  reply: unknown;
+  expires: number;
+}
+
+interface Pending {
+  promise: Promise<unknown>;
+  /** The deadline of the job sent; a caller whose deadline is much later sends its own rather than inherit an earlier timeout. */
+  deadline: number;
+}
+
+/**
+ * A caller joins a job in flight whose deadline is at most this much earlier than its own: admissions of
+ * one rollout arrive milliseconds apart with deadlines as far apart, and must share the job (one registry
+ * fetch per burst); one whose deadline is seconds later asks on its own.
+ */
+const JOIN_SLACK_MS = 1_000;
+
+export interface NearCacheStats {
+  hits: number;
+  misses: number;
+  shared: number;
+  entries: number;
+}
+
+export class NearCacheJobsPort implements JobsPort {
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Map<string, Pending>();
+  private generation: readonly unknown[] | undefined;
+  private readonly counts = { hits: 0, misses: 0, shared: 0 };
+
+  constructor(
+    private readonly port: JobsPort,
+    private readonly options: NearCacheOptions = {},
+  ) {
+    if (!port || typeof port.discover !== 'function' || typeof port.verify !== 'function' || typeof port.evaluate !== 'function') {
+      throw new TypeError('NearCacheJobsPort: port must be a JobsPort');
+    }
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isFinite(this.ttlMs) || this.ttlMs < 0) throw new TypeError(`NearCacheJobsPort: ttlMs must be ≥ 0, got ${String(options.ttlMs)}`);
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new TypeError(`NearCacheJobsPort: maxEntries must be a positive integer, got ${String(options.maxEntries)}`);
+    this.now = options.now ?? Date.now;
+    this.generation = options.generation?.();
+  }
+
+  discover(request: DiscoverRequest, options: JobOptions): Promise<DiscoverReply> {
+    return this.through(jobKey(Subjects.discover, request), options, () => this.port.discover(request, options), () => true);
+  }
+
+  verify(request: VerifyRequest, options: JobOptions): Promise<VerifyReply> {
+    // `useCache: false` (Kyverno's per-entry switch): verified afresh by the tier, never answered from here.
+    if (request.noCache === true) return this.port.verify(request, options);
+    return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), (reply) => reply.verified === true);
+  }
+
+  /** Evaluations read the whole admission's context: never kept, never shared. */
+  evaluate(request: EvaluateRequest, options: JobOptions): Promise<EvaluateReply> {
+    return this.port.evaluate(request, options);
+  }
+
+  /** Drops every answer kept (answers in flight are still delivered to their callers, not kept). */
+  clear(): void {
+    this.entries.clear();
+    this.pending.clear();
+  }
+
+  stats(): NearCacheStats {
+    return { ...this.counts, entries: this.entries.size };
+  }
+
+  private through<T>(key: string, options: JobOptions, ask: () => Promise<T>, keep: (reply: T) => boolean): Promise<T> {
+    if (this.ttlMs === 0) return ask();
+    this.checkGeneration();
+    const now = this.now();
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      if (entry.expires > now) {
+        this.counts.hits++;
+        return Promise.resolve(entry.reply as T);
+      }
+      this.entries.delete(key);
+    }
+    const pending = this.pending.get(key);
+    if (pending !== undefined && pending.deadline + JOIN_SLACK_MS >= options.deadline) {
+      this.counts.shared++;
+      return pending.promise as Promise<T>;
+    }
+    this.counts.misses++;
+    const generation = this.generation;
+    const promise = ask();
+    const mine: Pending = { promise, deadline: options.deadline };
+    this.pending.set(key, mine);
+    const settle = () => {
+      if (this.pending.get(key) === mine) this.pending.delete(key);
+    };
+    promise.then(
+      (reply) => {
+        settle();
+        // An answer asked under another policy set is delivered but not kept.
+        if (generation === this.generation && keep(reply)) this.store(key, reply, this.now() + this.ttlMs);
+      },
+      settle,
+    );
+    return promise;
+  }
+
+  private store(key: string, reply: unknown, expires: number): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      // Map iteration is insertion order: the first key is the oldest stored.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { reply: deepFreeze(reply), expires });
+  }
+
+  private checkGeneration(): void {
+    if (!this.options.generation) return;
+    const current = this.options.generation();
+    if (!sameElements(current, this.generation)) {
+      this.generation = current;
+      this.clear();
+    }
+  }
+}
+
+/**
+ * The key of a job: the subject and every field of the request, each name and value length-prefixed so
+ * that no two different requests share a key whatever their values hold (a PEM's newlines included).
+ * Strings go in raw (cheaper than JSON-escaping a certificate on every admission); other values as JSON.
+ */
+function jobKey(subject: string, request: object): string {
+  let key = subject;
+  for (const name in request) {
+    const value = (request as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
+    key += `\n${name.length}:${name}${text.length}:${text}`;
+  }
+  return key;
+}
+
+function sameElements(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
+  if (a === b) return true;
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Answers are shared by admissions: frozen, so that no reader can change what another reads. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
