@@ -10,7 +10,7 @@
  * in force with no namespace restriction.
  */
 import type { AdmissionRequest, JsonPatchOperation, KubernetesObject } from '@notary-gate/admission';
-import { applyPatch } from '@notary-gate/admission';
+import { AdmissionError, applyPatch, extractImages } from '@notary-gate/admission';
 import { evaluateAdmission, validateAdmission, type ClusterFacts, type ConfigMapSource, type RuleResult, type RuleVariables } from '@notary-gate/engine';
 import type { JobsPort } from '@notary-gate/contracts';
 import { parsePolicyDocuments, PolicyDocumentError, readYamlDocuments, rulesWithAutogen, type Policy, type PolicyException } from '@notary-gate/policy';
@@ -108,6 +108,13 @@ function toResource(object: Record<string, unknown>, where: string): CliResource
   if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: metadata.name: is required`);
   const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
   const withNamespace = { ...object, metadata: { ...metadata, namespace } } as KubernetesObject;
+  // A malformed container image (one no runtime could pull) is bad input: say which resource, before any policy runs.
+  try {
+    extractImages(withNamespace);
+  } catch (error) {
+    if (error instanceof AdmissionError) throw new UsageError(`${where} (${kind} ${namespace}/${name}): ${error.message}`, { cause: error });
+    throw error;
+  }
   return { source: where, object: withNamespace, kind, namespace, name: metadata.name ?? '', apiVersion };
 }
 

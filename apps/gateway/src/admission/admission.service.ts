@@ -62,7 +62,10 @@ export class AdmissionService {
         verdict = await raceDeadline(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now(), () => new WatchdogExpired('no verdict before the webhook deadline'));
       } catch (error) {
         failed = true;
-        this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
+        // A malformed resource (e.g. an image reference no runtime can pull) is the client's mistake: one warning line,
+        // no stack. Anything else is ours to look at.
+        if (error instanceof AdmissionError) this.logger.warn(`${webhook}: admission could not be decided; applying failurePolicy: ${error.message}`, { code: error.code });
+        else this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
         // Without the policy set, no failurePolicy is known: deny (Kyverno's default, Fail).
         verdict = failurePolicyVerdict(request, error instanceof PoliciesNotLoaded ? 'Fail' : policies, (error as Error).message ?? String(error));
       }

@@ -106,7 +106,8 @@ function parseContextEntry(node: Node): ContextEntry {
 
 function parseImageVerification(node: Node, inheritedAction: FailureAction, warnings: PolicyWarning[]): ImageVerification {
   node.map();
-  const type = node.child('type').string() ?? 'Cosign';
+  const type = node.child('type').string();
+  if (type === undefined) node.child('type').fail('is required: notary-gate verifies only type Notary, and without type Kyverno reads the entry as Cosign');
   if (type !== 'Notary') node.child('type').fail(`only type Notary is supported by notary-gate, got "${type}"`);
   const imageReferencesNode = node.child('imageReferences');
   const imageReferences = imageReferencesNode.stringList();

@@ -38,6 +38,7 @@ const TYPES_AND_ENUMS: Case[] = [
   ['failureAction is case-sensitive', [{ place: 'entry', yaml: 'failureAction: enforce' }], `${E}.failureAction`, 'must be one of Audit, Enforce, got "enforce"'],
   ['validationFailureAction outside its enum', [{ place: 'spec', yaml: 'validationFailureAction: ENFORCE' }], 'spec.validationFailureAction', 'must be one of audit, enforce, Audit, Enforce, got "ENFORCE"'],
   ['type is case-sensitive', [{ place: 'entry', yaml: 'type: notary' }], `${E}.type`, 'must be one of Cosign, SigstoreBundle, Notary, got "notary"'],
+  ['type left out (Kyverno reads it as Cosign)', [{ place: 'entry', drop: ['type'] }], `${E}.type`, /^is required: notary-gate verifies only type Notary, and without type Kyverno reads the entry as Cosign/],
   ['a boolean written as a string', [{ place: 'entry', yaml: 'mutateDigest: "false"' }], `${E}.mutateDigest`, 'must be true or false, got string "false"'],
   ['count as a string', [{ place: 'attestorSet', yaml: 'count: "1"' }], `${E}.attestors[0].count`, 'must be an integer, got string "1"'],
   ['count below the CRD minimum', [{ place: 'attestorSet', yaml: 'count: 0' }], `${E}.attestors[0].count`, 'must be ≥ 1'],
