@@ -41,8 +41,8 @@ export interface VerifyJobOptions {
   revocation?: { mode: 'online'; checker: RevocationChecker } | { mode: 'offline' };
 }
 
-/** Bumped whenever the verification rules change, so no verdict of older code is reused. */
-const VERDICT_RULES_VERSION = 1;
+/** Bumped whenever the verification rules change, so no verdict of older code is reused (2: positive verdicts carry validUntil). */
+const VERDICT_RULES_VERSION = 2;
 
 export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}): (request: VerifyRequest) => Promise<VerifyReply> {
   const now = options.now ?? (() => new Date());
@@ -75,7 +75,12 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
           noun: 'image',
           revocation: revocationChecker,
         });
-        return { reply: toReply(result, reference.digest!, anchors), ttlMs: verdictLifetime(result, at) };
+        const ttlMs = verdictLifetime(result, at);
+        const reply = toReply(result, reference.digest!, anchors);
+        // The bound travels with a positive verdict, so that a cache of replies (the gateway's near-cache)
+        // never keeps one past its certificate's notAfter or the signature's expiry.
+        if (reply.verified && Number.isFinite(ttlMs)) reply.validUntil = at.getTime() + ttlMs;
+        return { reply, ttlMs };
       };
       const cache = access.cache;
       if (!cache) return (await verify()).reply;
@@ -103,7 +108,7 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
       }
       const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, produce);
       // Re-checked on use: a verdict is about the digest asked for, or it is not used (evicted, verified afresh).
-      if (cached !== null && cached.digest === reference.digest && (!cached.verified || typeof cached.signatureDigest === 'string')) return cached;
+      if (cached !== null && cached.digest === reference.digest && (!cached.verified || (typeof cached.signatureDigest === 'string' && stillValid(cached.validUntil, now())))) return cached;
       await cache.delete(key);
       return (await verify()).reply;
     });
@@ -126,6 +131,11 @@ function toReply(result: ArtifactVerification, digest: string, anchors: Certific
   // The artifact itself could not be read (unknown digest, access denied): the registry's answer decides.
   if (!result.artifact) throw toJobFailure(result.error.cause ?? result.error);
   return { verified: false, digest, code: result.error.code, message: result.error.message };
+}
+
+/** A kept positive verdict is answered only before its bound (absent: unbounded; anything but a number: not used). */
+function stillValid(validUntil: unknown, at: Date): boolean {
+  return validUntil === undefined || (typeof validUntil === 'number' && validUntil > at.getTime());
 }
 
 /** A verdict holds until the earliest notAfter of the signing chain and the signature's expiry. */
