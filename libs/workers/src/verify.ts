@@ -108,7 +108,7 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
       }
       const cached = await fillJson<VerifyReply>(cache, key, verdictTtlMs, produce);
       // Re-checked on use: a verdict is about the digest asked for, or it is not used (evicted, verified afresh).
-      if (cached !== null && cached.digest === reference.digest && (!cached.verified || (typeof cached.signatureDigest === 'string' && stillValid(cached.validUntil, now())))) return cached;
+      if (cached !== null && cached.digest === reference.digest && (!cached.verified || typeof cached.signatureDigest === 'string')) return cached;
       await cache.delete(key);
       return (await verify()).reply;
     });
@@ -131,11 +131,6 @@ function toReply(result: ArtifactVerification, digest: string, anchors: Certific
   // The artifact itself could not be read (unknown digest, access denied): the registry's answer decides.
   if (!result.artifact) throw toJobFailure(result.error.cause ?? result.error);
   return { verified: false, digest, code: result.error.code, message: result.error.message };
-}
-
-/** A kept positive verdict is answered only before its bound (absent: unbounded; anything but a number: not used). */
-function stillValid(validUntil: unknown, at: Date): boolean {
-  return validUntil === undefined || (typeof validUntil === 'number' && validUntil > at.getTime());
 }
 
 /** A verdict holds until the earliest notAfter of the signing chain and the signature's expiry. */
