@@ -37,6 +37,14 @@ export const gatewayVariables = {
     min: 0,
   }),
   configMapCacheTtlMs: env.duration('KUBERNETES_CONFIGMAP_TTL', { doc: 'How long a ConfigMap read from the Kubernetes API is reused.', default: 10_000, min: 0 }),
+  secretCacheTtlMs: env.duration('KUBERNETES_SECRET_TTL', {
+    doc: "How long a registry-credential Secret (a pod's `imagePullSecrets`, a policy's `imageRegistryCredentials.secrets`) read from the Kubernetes API is kept in the gateway's memory (never in Redis). 0 reads it on every admission.",
+    default: 10_000,
+    min: 0,
+  }),
+  podNamespace: env.string('POD_NAMESPACE', {
+    doc: "The gateway's own namespace, where the Secrets of policies' `imageRegistryCredentials.secrets` are read (Kyverno: `KYVERNO_NAMESPACE`). Default: the service account's `namespace` file. Set it with the downward API (`fieldRef: metadata.namespace`).",
+  }),
   kubernetesServiceHost: env.string('KUBERNETES_SERVICE_HOST', { doc: 'Set by Kubernetes in every pod: the API server address.' }),
   kubernetesServicePort: env.int('KUBERNETES_SERVICE_PORT', { doc: 'Set by Kubernetes in every pod: the API server port.', default: 443, min: 1, max: 65535 }),
   kubeconfig: env.file('KUBECONFIG', {
@@ -126,4 +134,12 @@ export function hasKubernetesApi(config: GatewayConfig): boolean {
 export function exceptionScope(config: GatewayConfig): { namespace: '*' | string } | null {
   if (!config.enablePolicyException || config.exceptionNamespace.trim() === '') return null;
   return { namespace: config.exceptionNamespace.trim() };
+}
+
+/** The gateway's own namespace: POD_NAMESPACE, else the service account's `namespace` file; undefined when neither is there. */
+export function ownNamespace(config: GatewayConfig, readFile: (path: string) => string | undefined): string | undefined {
+  const configured = config.podNamespace?.trim();
+  if (configured) return configured;
+  const fromAccount = readFile(`${config.serviceAccountDir}/namespace`)?.trim();
+  return fromAccount ? fromAccount : undefined;
 }

@@ -8,17 +8,19 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { JobsPort } from '@notary-gate/contracts';
-import type { ClusterFacts, ConfigMapSource } from '@notary-gate/engine';
+import { readFileSync } from 'node:fs';
+import type { ClusterFacts, ConfigMapSource, RegistryCredentialsSource } from '@notary-gate/engine';
 import { JOBS_PORT, NearCacheJobsPort } from '@notary-gate/messaging';
 import { HealthService, JsonLogger, ServiceMetrics, ServiceModule, instrumentJobsPort } from '@notary-gate/service';
 import { AdmissionController } from './admission/admission.controller';
 import { AdmissionService } from './admission/admission.service';
-import { exceptionScope, hasKubernetesApi, readsConfigMapsFromCluster, type GatewayConfig } from './config';
+import { exceptionScope, hasKubernetesApi, ownNamespace, readsConfigMapsFromCluster, type GatewayConfig } from './config';
 import { DirectoryConfigMapStore, NO_CONFIG_MAPS } from './config-maps/config-map-store';
 import { GATEWAY_CLUSTER_FACTS, KubernetesClusterFacts } from './kubernetes/cluster-facts';
 import { ClusterWatches } from './kubernetes/cluster-watches';
 import { loadKubeConfig } from './kubernetes/kube-config';
 import { KubernetesConfigMaps } from './kubernetes/kubernetes-config-maps';
+import { GATEWAY_REGISTRY_CREDENTIALS, KubernetesRegistryCredentials } from './kubernetes/kubernetes-registry-credentials';
 import { PolicyEventRecorder } from './kubernetes/policy-events';
 import { ExceptionsInForce } from './policies/policy-exceptions';
 import { factNeeds } from './policies/policy-needs';
@@ -47,6 +49,8 @@ export interface GatewayModuleOptions {
   watchTiming?: { retryMs?: number; maxRetryMs?: number; listTimeoutMs?: number; syncTimeoutMs?: number };
   /** ConfigMaps for `context` entries, instead of the configured source. */
   configMaps?: ConfigMapSource;
+  /** The gateway's own namespace (imageRegistryCredentials secrets), instead of POD_NAMESPACE or the service account's (tests). */
+  ownNamespace?: string;
 }
 
 const KUBE_CONFIG = Symbol('notary-gate.gateway.KUBE_CONFIG');
@@ -198,6 +202,21 @@ export class GatewayModule {
         provide: GATEWAY_CLUSTER_FACTS,
         useFactory: (watches: ClusterWatches | null, exceptions: ExceptionsInForce): ClusterFacts => new KubernetesClusterFacts({ watches, policyExceptions: () => exceptions.current() }),
         inject: [ClusterWatches, ExceptionsInForce],
+      },
+      {
+        provide: GATEWAY_REGISTRY_CREDENTIALS,
+        useFactory: (kubeConfig: KubeConfig | null): RegistryCredentialsSource =>
+          new KubernetesRegistryCredentials(kubeConfig, {
+            ownNamespace: options.ownNamespace ?? ownNamespace(config, (path) => {
+              try {
+                return readFileSync(path, 'utf8');
+              } catch {
+                return undefined;
+              }
+            }),
+            ttlMs: config.secretCacheTtlMs,
+          }),
+        inject: [KUBE_CONFIG],
       },
       {
         provide: GATEWAY_CONFIG_MAPS,

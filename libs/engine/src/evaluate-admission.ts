@@ -12,6 +12,7 @@ import { createJmespath } from '@notary-gate/policy';
 import { gatherFacts, type RequestFacts } from './facts';
 import { policyIdentity } from './identity';
 import { runPolicy, type PolicyRun } from './policy-runner';
+import { imageCredentials } from './registry-credentials';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
 import type { EngineOptions, Verdict } from './types';
@@ -45,6 +46,7 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
   const jobs = new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID());
   const context = baseContext(request, images);
   const jmespath = createJmespath({ now: () => new Date(now()) });
+  const credentials = imageCredentials(options.registryCredentials, object, resource.namespace);
   const work = (async () => {
     const facts = await gatherFacts(request, object, inScope, options.clusterFacts);
     const runs = await Promise.all(
@@ -60,6 +62,7 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
           jobs,
           configMaps: options.configMaps,
           maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
+          credentials,
           jmespath,
           variables: options.variables,
         }),

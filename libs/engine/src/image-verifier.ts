@@ -8,6 +8,7 @@ import { verifyAttestorSets } from './attestors';
 import { firstReferrer, verifyAttestations } from './attestations';
 import { attempt, failure, success, type Outcome } from './outcome';
 import { imageReferenceMatches, imageReferenceSkipped } from './policy-semantics';
+import type { ImageCredentials } from './registry-credentials';
 import type { RequestJobs } from './request-jobs';
 import type { RuleStatus } from './types';
 
@@ -19,6 +20,8 @@ export interface ImageVerificationContext {
   maxSignatureAttempts: number;
   /** The rule context (request, images, context entries); `image` is added per image. */
   context: Record<string, unknown>;
+  /** The registry credentials of an image's jobs; absent: jobs carry none. Throws FactUnavailable. */
+  credentials?: ImageCredentials | undefined;
 }
 
 export interface ImageResponse {
@@ -44,6 +47,9 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
   if (imageReferenceSkipped(entry.skipImageReferences, image)) {
     return { status: 'skip', message: skipMessage, image: imageString, warn: true, recorded: true };
   }
+  // Asked before any job: a credential that cannot be had is a missing fact (FactUnavailable → failurePolicy), not a verdict.
+  const registryCredentials = context.credentials ? await context.credentials(entry, image) : undefined;
+  const withCredentials = registryCredentials ? { registryCredentials } : {};
 
   const verifyWithCertificates = (artifactOf: () => Promise<Outcome<{ repository: string; digest: string }>>, wrap: boolean) =>
     async (certificates: CertificateAttestor): Promise<Outcome<string>> =>
@@ -57,6 +63,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
           maxSignatureAttempts: context.maxSignatureAttempts,
           // `useCache: false`: this entry's verification never reuses a cached verdict.
           ...(entry.useCache ? {} : { noCache: true }),
+          ...withCredentials,
         });
         if (reply.verified) return success(target.value.digest);
         return failure(wrap ? `failed to verify ${artifact}: ${reply.message}` : reply.message);
@@ -64,7 +71,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
 
   const resolveImage = () =>
     attempt(async () => {
-      const reply = await jobs.discover({ image: imageString });
+      const reply = await jobs.discover({ image: imageString, ...withCredentials });
       return success({ repository: reply.repository, digest: reply.descriptor.digest });
     });
 
@@ -100,7 +107,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
     ruleName,
     (type) =>
       attempt(async () => {
-        const reply = await jobs.discover({ image: `${repository}@${resolved.value.digest}`, artifactTypes: [type] });
+        const reply = await jobs.discover({ image: `${repository}@${resolved.value.digest}`, artifactTypes: [type], ...withCredentials });
         return firstReferrer(reply.referrers[type], imageString, type);
       }),
     (referrerDigest, certificates) =>
@@ -121,6 +128,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
             })),
             context: { ...context.context, image: imageVariable(image, digest) },
             ...(withValidate && entry.validate ? { validate: entry.validate } : {}),
+            ...withCredentials,
           }),
         ),
       ),

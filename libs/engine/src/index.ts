@@ -6,4 +6,5 @@ export { applyFailurePolicy, effectiveFailurePolicy, raceDeadline } from './fail
 export { staticConfigMaps } from './config-maps';
 export { validateAdmission, VERIFY_IMAGES_ANNOTATION, VERIFY_IMAGES_SCOPED_ANNOTATION, type ValidateOptions } from './validate-admission';
 export { FactUnavailable } from './types';
-export type { AdmissionInput, RuleVariables, ClusterFacts, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';
+export { podPullSecrets } from './registry-credentials';
+export type { AdmissionInput, RuleVariables, ClusterFacts, CredentialsQuery, RegistryCredentialsSource, ConfigMapData, ConfigMapSource, EngineOptions, RuleResult, RuleStatus, Verdict } from './types';

@@ -7,9 +7,10 @@ import { digestPatch } from '@notary-gate/admission';
 import type { ImageVerification } from '@notary-gate/policy';
 import { rulesWithAutogen } from '@notary-gate/policy';
 import { verifyImage, type ImageResponse } from './image-verifier';
+import type { ImageCredentials } from './registry-credentials';
 import type { RequestJobs } from './request-jobs';
 import { gateRule, type GateInput } from './rule-gate';
-import type { RuleResult } from './types';
+import { FactUnavailable, type RuleResult } from './types';
 
 export interface PolicyRun {
   results: RuleResult[];
@@ -22,6 +23,8 @@ export interface PolicyRun {
 export interface PolicyRunInput extends GateInput {
   jobs: RequestJobs;
   maxSignatureAttempts: number;
+  /** Registry credentials per image (absent: jobs carry none). */
+  credentials?: ImageCredentials | undefined;
 }
 
 /** The key of a policy in the `kyverno.io/verify-images-scoped` annotation: `<namespace>/<name>`, empty namespace for a ClusterPolicy. */
@@ -53,16 +56,26 @@ export async function runPolicy(input: PolicyRunInput): Promise<PolicyRun> {
       const { context, entries, images } = gate;
       const responses = await Promise.all(
         entries.flatMap((entry) =>
-          images.map(async (image) => ({
-            entry,
-            image,
-            response: await verifyImage(
-              { policyName: input.policy.name, ruleName: rule.name, entry, jobs: input.jobs, maxSignatureAttempts: input.maxSignatureAttempts, context },
-              image,
-            ),
-          })),
+          images.map(async (image) => {
+            try {
+              const response = await verifyImage(
+                { policyName: input.policy.name, ruleName: rule.name, entry, jobs: input.jobs, maxSignatureAttempts: input.maxSignatureAttempts, context, credentials: input.credentials },
+                image,
+              );
+              return { entry, image, response };
+            } catch (error) {
+              // A registry credential that cannot be had: the policy is undecided (failurePolicy), naming it.
+              if (error instanceof FactUnavailable) return { entry, image, response: null, undecided: error.message };
+              throw error;
+            }
+          }),
         ),
       );
+      const missing = responses.find((candidate) => 'undecided' in candidate);
+      if (missing && 'undecided' in missing) {
+        run.undecided = missing.undecided;
+        return run;
+      }
       for (const { entry, image, response } of responses) {
         if (!response) continue;
         run.results.push(result(response.status, response.message, { image: response.image, warn: response.warn }));

@@ -2,6 +2,7 @@
  * The jobs of one admission request: identical jobs (same image, same trust
  * anchors) are asked once, and every job carries the request's deadline.
  */
+import { createHash } from 'node:crypto';
 import type { DiscoverReply, DiscoverRequest, EvaluateReply, EvaluateRequest, JobsPort, VerifyReply, VerifyRequest } from '@notary-gate/contracts';
 
 /**
@@ -21,11 +22,11 @@ export class RequestJobs {
   ) {}
 
   discover(request: DiscoverRequest): Promise<DiscoverReply> {
-    return this.once(`d:${request.image}:${(request.artifactTypes ?? []).join(',')}`, () => this.port.discover(request, this.options()));
+    return this.once(`d:${request.image}:${(request.artifactTypes ?? []).join(',')}:${credentialsTag(request)}`, () => this.port.discover(request, this.options()));
   }
 
   verify(request: VerifyRequest): Promise<VerifyReply> {
-    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.noCache ? 'fresh' : 'any'}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
+    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.noCache ? 'fresh' : 'any'}:${credentialsTag(request)}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
   }
 
   evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
@@ -44,4 +45,12 @@ export class RequestJobs {
     this.inFlight.set(key, started);
     return started;
   }
+}
+
+/**
+ * Jobs under other credentials are other jobs (a pod's secret may see what another's does not); the
+ * credentials enter the in-flight key only as a digest, never in clear.
+ */
+function credentialsTag(request: { registryCredentials?: unknown }): string {
+  return request.registryCredentials === undefined ? '-' : createHash('sha256').update(JSON.stringify(request.registryCredentials)).digest('hex');
 }

@@ -3,7 +3,7 @@
  * pass / fail / warn / error / skip.
  */
 import type { AdmissionRequest, JsonPatchOperation } from '@notary-gate/admission';
-import type { JobsPort } from '@notary-gate/contracts';
+import type { JobsPort, RegistryCredentialEntry } from '@notary-gate/contracts';
 import type { Policy, PolicyException, PolicyIdentity, RequesterRoles, RequestUser } from '@notary-gate/policy';
 
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
@@ -64,11 +64,36 @@ export interface ClusterFacts {
   policyExceptions(): Promise<PolicyException[]>;
 }
 
+/** What the engine asks for the registry credentials of one image under one verifyImages entry. */
+export interface CredentialsQuery {
+  /** The image's registry host as jobs name it (`docker.io`, `registry.example:5000`). */
+  registry: string;
+  /** `registry/path` of the image: docker config keys may name a repository path. */
+  repository: string;
+  /** The request's namespace: where the pod's pull secrets live. */
+  namespace: string;
+  /** The pod's (or its template's) `imagePullSecrets` names, in order. */
+  pullSecrets: string[];
+  /** The entry's `imageRegistryCredentials`: when set, only these Secrets are used, never the pod's. */
+  ruleCredentials?: { secrets: string[] };
+}
+
+/**
+ * Where registry credentials come from (the gateway: Secrets read from its
+ * own cluster's API). Answers the credential for the image, or undefined for
+ * none; throws FactUnavailable naming the Secret that cannot be had.
+ */
+export interface RegistryCredentialsSource {
+  credentialsFor(query: CredentialsQuery): Promise<RegistryCredentialEntry | undefined>;
+}
+
 export interface EngineOptions {
   jobs: JobsPort;
   configMaps: ConfigMapSource;
   /** Cluster facts; the engine treats a missing port as "no such facts can be had" (undecided when needed). */
   clusterFacts?: ClusterFacts;
+  /** Registry credentials per image; none (the CLI): jobs carry none and the workers use their own docker config. */
+  registryCredentials?: RegistryCredentialsSource;
   /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
   deadline?: number;
   requestId?: string;

@@ -33,10 +33,11 @@ import { policyIdentity } from './identity';
 import { verifyImage, type ImageResponse } from './image-verifier';
 import { scopedAnnotationKey } from './policy-runner';
 import { imageReferenceMatches, imageReferenceSkipped } from './policy-semantics';
+import { imageCredentials, type ImageCredentials } from './registry-credentials';
 import { RequestJobs } from './request-jobs';
 import { baseContext } from './rule-context';
 import { gateRule, type Gate, type GateInput } from './rule-gate';
-import type { ClusterFacts, ConfigMapSource, RuleResult, RuleVariables, Verdict } from './types';
+import { FactUnavailable, type ClusterFacts, type ConfigMapSource, type RegistryCredentialsSource, type RuleResult, type RuleVariables, type Verdict } from './types';
 import { decide } from './verdict';
 
 export const VERIFY_IMAGES_ANNOTATION = 'kyverno.io/verify-images';
@@ -49,6 +50,8 @@ export interface ValidateOptions {
   configMaps: ConfigMapSource;
   /** Namespace labels, requester roles and PolicyExceptions, read only when a policy needs them. */
   clusterFacts?: ClusterFacts;
+  /** Registry credentials per image, as for the mutating phase. */
+  registryCredentials?: RegistryCredentialsSource;
   /** Variables supplied from outside (the CLI's values), as for the mutating phase. */
   variables?: RuleVariables;
   /** Absolute deadline (epoch ms); defaults to now + the policies' timeout minus a margin. */
@@ -72,6 +75,7 @@ interface RecordedStatuses {
 
 interface ValidationRun {
   jobs: RequestJobs;
+  credentials: ImageCredentials | undefined;
   maxSignatureAttempts: number;
   recorded: RecordedStatuses;
 }
@@ -95,6 +99,7 @@ export async function validateAdmission(request: AdmissionRequest, policies: Pol
   const deadline = options.deadline ?? now() + timeoutSeconds(relevant) * 1000 - DEADLINE_MARGIN_MS;
   const run: ValidationRun = {
     jobs: new RequestJobs(options.jobs, deadline, options.requestId ?? randomUUID()),
+    credentials: imageCredentials(options.registryCredentials, object, resource.namespace),
     maxSignatureAttempts: options.maxSignatureAttempts ?? 10,
     recorded: readRecordedStatuses(object),
   };
@@ -118,7 +123,14 @@ export async function validateAdmission(request: AdmissionRequest, policies: Pol
       const gate = await gateRule(rule, gateInput, validates);
       if (gate.kind === 'none') continue;
       if (gate.kind === 'undecided') return { results, undecided: gate.reason };
-      const result = gate.kind === 'response' ? ruleResult(gateInput, rule.name, gate.status, gate.message) : await validateRule(gateInput, rule, gate, run);
+      let result: RuleResult;
+      try {
+        result = gate.kind === 'response' ? ruleResult(gateInput, rule.name, gate.status, gate.message) : await validateRule(gateInput, rule, gate, run);
+      } catch (error) {
+        // A registry credential that cannot be had: the policy is undecided (failurePolicy), naming it.
+        if (error instanceof FactUnavailable) return { results, undecided: error.message };
+        throw error;
+      }
       results.push(result);
       if (policy.applyRules === 'One' && (result.status === 'pass' || result.status === 'fail')) break;
     }
@@ -171,6 +183,7 @@ async function validateRule(input: GateInput, rule: Rule, gate: Extract<Gate, { 
     ruleName: rule.name,
     entry,
     jobs: run.jobs,
+    credentials: run.credentials,
     maxSignatureAttempts: run.maxSignatureAttempts,
     context: gate.context,
   });

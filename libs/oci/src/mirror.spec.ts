@@ -54,6 +54,20 @@ describe('findMirror and mirroredLocation', () => {
     expect(findMirror(mirrors, parseReference('quay.io/a/b'))).toBeUndefined();
   });
 
+  it('finds the mirror under every spelling of the source registry (case, :443, Docker Hub names)', () => {
+    for (const spelling of ['GHCR.IO/kyvernox/app:1', 'ghcr.io:443/kyvernox/app:1', 'Ghcr.Io:443/kyvernox/app:1']) {
+      const reference = parseReference(spelling);
+      expect({ spelling, location: mirroredLocation(findMirror(mirrors, reference)!, reference) }).toEqual({ spelling, location: { kind: 'oci-layout', directory: join('/bundle', 'kyvernox', 'app') } });
+    }
+    const upperSource = parseRegistryMirrors(['GHCR.IO:443=oci-layout:/b'])[0]!;
+    expect(upperSource.registry).toBe('ghcr.io');
+    for (const spelling of ['index.docker.io/library/nginx', 'registry-1.docker.io/library/nginx', 'INDEX.DOCKER.IO/library/nginx']) {
+      const reference = parseReference(spelling);
+      expect({ spelling, found: findMirror(mirrors, reference)?.spec }).toEqual({ spelling, found: 'docker.io=oci-layout:/hub' });
+    }
+    expect(findMirror(mirrors, parseReference('ghcr.io:5000/kyverno/app'))).toBeUndefined();
+  });
+
   it('refuses a registry mirror that would leave no repository', () => {
     const [mirror] = parseRegistryMirrors(['ghcr.io/team/app=mirror:5000']);
     expect(() => mirroredLocation(mirror!, parseReference('ghcr.io/team/app:1'))).toThrow('maps to no repository on mirror:5000');

@@ -39,6 +39,16 @@ const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[
 const PATH = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/;
 const LEGACY_DOCKER_HUB = new Set(['index.docker.io', 'registry-1.docker.io']);
 
+/**
+ * One spelling per registry, so that every way a runtime names the same registry finds its mirror: host names are
+ * case-insensitive (RFC 4343), `:443` is the HTTPS default, and Docker Hub has legacy names. An air-gapped cluster
+ * must never reach the source because an image wrote `GHCR.IO` or `ghcr.io:443`.
+ */
+export function canonicalRegistryHost(host: string): string {
+  const lower = host.toLowerCase().replace(/:443$/, '');
+  return LEGACY_DOCKER_HUB.has(lower) ? DOCKER_HUB : lower;
+}
+
 function invalid(spec: string, reason: string): OciError {
   return new OciError('ERR_INVALID_REFERENCE', `invalid registry mirror ${JSON.stringify(spec)}: ${reason}`, { reference: spec });
 }
@@ -49,8 +59,7 @@ function splitScope(text: string, spec: string, side: string): { registry: strin
   const prefix = slash < 0 ? '' : text.slice(slash + 1);
   if (!DOMAIN.test(host)) throw invalid(spec, `${side} ${JSON.stringify(host)} is not a registry host[:port]`);
   if (prefix !== '' && !PATH.test(prefix)) throw invalid(spec, `${side} path ${JSON.stringify(prefix)} is not a repository path (lowercase components separated by /)`);
-  const registry = LEGACY_DOCKER_HUB.has(host) ? DOCKER_HUB : host;
-  return { registry, prefix };
+  return { registry: canonicalRegistryHost(host), prefix };
 }
 
 /** Parses one `SOURCE=TARGET` mirror spec; throws ERR_INVALID_REFERENCE naming the part that is wrong. */
@@ -83,8 +92,9 @@ export function parseRegistryMirrors(specs: readonly string[]): RegistryMirror[]
 /** The mirror serving `reference`: same registry and a prefix that is whole path components of its repository; the longest wins. */
 export function findMirror(mirrors: readonly RegistryMirror[], reference: ImageReference): RegistryMirror | undefined {
   let best: RegistryMirror | undefined;
+  const registry = canonicalRegistryHost(reference.registry);
   for (const mirror of mirrors) {
-    if (mirror.registry !== reference.registry) continue;
+    if (mirror.registry !== registry) continue;
     const under = mirror.prefix === '' || reference.repository === mirror.prefix || reference.repository.startsWith(`${mirror.prefix}/`);
     if (under && (best === undefined || mirror.prefix.length > best.prefix.length)) best = mirror;
   }

@@ -116,7 +116,9 @@ describe('notary-gate serve', () => {
     expect(await noNats.exit).toBe(2);
     expect(noNats.stderr()).toContain('--role verifier needs NATS_URL');
     expect(await badValues.exit).toBe(2);
-    for (const variable of ['NATS_URL', 'PORT', 'POLICY_DIR']) expect(badValues.stderr()).toContain(`${variable}: `);
+    // Named by the flags the user passed, all on one line.
+    for (const flag of ['--nats-url', '--port', '--policies']) expect(badValues.stderr()).toContain(`${flag}: `);
+    expect(badValues.stderr()).toMatch(/^Error: invalid configuration: [^\n]*\n$/);
   });
 
   it('embedded: decides admissions over HTTPS with no NATS and no Redis, until SIGTERM (exit 0)', async () => {

@@ -8,11 +8,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AdmissionError, admissionResponse, parseAdmissionReview, type AdmissionRequest, type AdmissionReviewResponse } from '@notary-gate/admission';
 import type { JobsPort } from '@notary-gate/contracts';
-import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ClusterFacts, type ConfigMapSource, type EngineOptions, type Verdict } from '@notary-gate/engine';
+import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ClusterFacts, type ConfigMapSource, type EngineOptions, type RegistryCredentialsSource, type Verdict } from '@notary-gate/engine';
 import type { Policy } from '@notary-gate/policy';
 import { JsonLogger, ServiceMetrics } from '@notary-gate/service';
 import { GATEWAY_CLUSTER_FACTS } from '../kubernetes/cluster-facts';
 import { PolicyStore } from '../policies/policy-store';
+import { GATEWAY_REGISTRY_CREDENTIALS } from '../kubernetes/kubernetes-registry-credentials';
 import { GATEWAY_CONFIG_MAPS, GATEWAY_JOBS } from '../tokens';
 
 export type Webhook = 'mutate' | 'validate';
@@ -26,6 +27,7 @@ export class AdmissionService {
     @Inject(GATEWAY_JOBS) private readonly jobs: JobsPort,
     @Inject(GATEWAY_CONFIG_MAPS) private readonly configMaps: ConfigMapSource,
     @Inject(GATEWAY_CLUSTER_FACTS) private readonly clusterFacts: ClusterFacts,
+    @Inject(GATEWAY_REGISTRY_CREDENTIALS) private readonly registryCredentials: RegistryCredentialsSource,
     private readonly policies: PolicyStore,
     private readonly logger: JsonLogger,
     private readonly metrics: ServiceMetrics,
@@ -91,7 +93,7 @@ export class AdmissionService {
   }
 
   private decide(webhook: Webhook, request: AdmissionRequest, policies: Policy[], deadline: number): Promise<Verdict> {
-    const options: EngineOptions = { jobs: this.jobs, configMaps: this.configMaps, clusterFacts: this.clusterFacts, deadline, requestId: request.uid };
+    const options: EngineOptions = { jobs: this.jobs, configMaps: this.configMaps, clusterFacts: this.clusterFacts, registryCredentials: this.registryCredentials, deadline, requestId: request.uid };
     if (webhook === 'validate') return validateAdmission(request, policies, options);
     return evaluateAdmission(request, policies, options);
   }

@@ -140,6 +140,18 @@ function parseImageVerification(node: Node, inheritedAction: FailureAction, warn
       ...(deny.present ? { deny: { conditions: parseConditionsField(deny.child('conditions')) } } : {}),
     };
   }
+  const credentialsNode = node.child('imageRegistryCredentials');
+  let imageRegistryCredentials: ImageVerification['imageRegistryCredentials'];
+  if (credentialsNode.present) {
+    credentialsNode.map();
+    const secretsNode = credentialsNode.child('secrets');
+    const secrets = secretsNode.stringList();
+    secretsNode.list().forEach((item) => {
+      // Secret names are DNS subdomains; anything else can never be read (and must never reshape an API path).
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(item.value)) || String(item.value).length > 253) item.fail('is not a Secret name (a DNS subdomain)');
+    });
+    imageRegistryCredentials = { secrets };
+  }
   const repository = node.child('repository');
   if (repository.string() !== undefined) warnings.push({ path: repository.path, message: REPOSITORY_IGNORED });
   return {
@@ -154,6 +166,7 @@ function parseImageVerification(node: Node, inheritedAction: FailureAction, warn
     useCache: node.child('useCache').boolean(true),
     ...(failureActionValue ? { failureAction: failureActionValue } : {}),
     ...(validate ? { validate } : {}),
+    ...(imageRegistryCredentials ? { imageRegistryCredentials } : {}),
   };
 }
 

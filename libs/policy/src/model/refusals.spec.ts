@@ -53,7 +53,9 @@ const TYPES_AND_ENUMS: Case[] = [
 ];
 
 const REFUSED_FIELDS: Case[] = [
-  ['imageRegistryCredentials (per-cluster credentials are another issue)', [{ place: 'entry', yaml: 'imageRegistryCredentials: {secrets: [regcred]}' }], `${E}.imageRegistryCredentials`, /^per-policy registry credentials are not supported yet/],
+  ['imageRegistryCredentials.allowInsecureRegistry (not per job)', [{ place: 'entry', yaml: 'imageRegistryCredentials: {secrets: [regcred], allowInsecureRegistry: true}' }], `${E}.imageRegistryCredentials.allowInsecureRegistry`, /^skipping TLS verification per policy is not supported/],
+  ['imageRegistryCredentials.providers (cloud keychains)', [{ place: 'entry', yaml: 'imageRegistryCredentials: {providers: [amazon]}' }], `${E}.imageRegistryCredentials.providers`, /^cloud keychains .* are Kyverno's own process credentials/],
+  ['an imageRegistryCredentials secret that is no Secret name', [{ place: 'entry', yaml: 'imageRegistryCredentials: {secrets: [../x]}' }], `${E}.imageRegistryCredentials.secrets[0]`, 'is not a Secret name (a DNS subdomain)'],
   ['keys on a Notary attestor', [{ place: 'attestor', yaml: 'keys: {publicKeys: x}' }], `${E}.attestors[0].entries[0].keys`, 'Keys field is not allowed for type notary'],
   ['keyless on a Notary attestor', [{ place: 'attestor', yaml: 'keyless: {url: x}' }], `${E}.attestors[0].entries[0].keyless`, 'Keyless field is not allowed for type notary'],
   ['the deprecated v1 key', [{ place: 'entry', yaml: 'key: x' }], `${E}.key`, /^Keys field is not allowed for type notary/],
@@ -121,5 +123,14 @@ describe('policy refusals', () => {
       else expect(error.reason).toMatch(reason);
       expect(error.message).toBe(`policy.yaml: ${path}: ${error.reason}`);
     });
+  });
+});
+
+describe('imageRegistryCredentials', () => {
+  it('secrets are read into the entry (the policy loads); absent, the entry has none', () => {
+    const withSecrets = parsePolicyDocuments(policyYaml({ place: 'entry', yaml: 'imageRegistryCredentials: {secrets: [regcred, other.creds]}' }), 'policy.yaml').policies[0]!;
+    expect(withSecrets.rules[0]!.verifyImages[0]!.imageRegistryCredentials).toEqual({ secrets: ['regcred', 'other.creds'] });
+    const without = parsePolicyDocuments(policyYaml(), 'policy.yaml').policies[0]!;
+    expect(without.rules[0]!.verifyImages[0]!.imageRegistryCredentials).toBeUndefined();
   });
 });

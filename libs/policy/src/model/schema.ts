@@ -222,6 +222,22 @@ const DENY: ObjectSchema = {
   conditions: read({ kind: 'conditions' }),
 };
 
+/**
+ * KV@v1.14.0:api/kyverno/v1/image_verification_types.go `ImageRegistryCredentials`, used by
+ * pkg/engine/factories/registryclientfactory.go `GetClient`: when set, a client built from only these.
+ */
+const IMAGE_REGISTRY_CREDENTIALS: ObjectSchema = {
+  secrets: read(list(string())),
+  allowInsecureRegistry: refused(
+    boolean,
+    'skipping TLS verification per policy is not supported: the verification tier is shared by clusters and its registry transport (REGISTRY_INSECURE for the whole tier) is not chosen per job, so this rule would not be verified the way it says',
+  ),
+  providers: refused(
+    list(string({ enum: ['default', 'amazon', 'azure', 'google', 'github'] })),
+    "cloud keychains (default, amazon, azure, google, github) are Kyverno's own process credentials; notary-gate does not implement them per policy, so the rule would be verified with other credentials than it names",
+  ),
+};
+
 const IMAGE_VERIFICATION_V2: ObjectSchema = {
   type: read(string({ enum: VERIFICATION_TYPES })),
   imageReferences: read(list(string())),
@@ -235,10 +251,7 @@ const IMAGE_VERIFICATION_V2: ObjectSchema = {
   failureAction: read(string({ enum: ENTRY_ACTIONS })),
   validate: read(object('ValidateImageVerification')),
   repository: read(string()),
-  imageRegistryCredentials: refused(
-    json,
-    'per-policy registry credentials are not supported yet (registry credentials belong to the cluster tier, issue "credentials per cluster"); notary-gate refuses the policy rather than verify with other credentials than the policy names',
-  ),
+  imageRegistryCredentials: read(object('ImageRegistryCredentials')),
 };
 
 /** kyverno.io/v1 adds the deprecated single-key fields that `ImageVerification.Convert()` folds into attestors. */
@@ -362,6 +375,7 @@ export type TypeName =
   | 'CertificateAttestor'
   | 'Attestation'
   | 'ValidateImageVerification'
+  | 'ImageRegistryCredentials'
   | 'Deny'
   | 'ImageVerificationV1'
   | 'ImageVerificationV2'
@@ -397,6 +411,7 @@ export const SCHEMAS: Readonly<Record<TypeName, ObjectSchema>> = {
   CertificateAttestor: CERTIFICATE_ATTESTOR,
   Attestation: ATTESTATION,
   ValidateImageVerification: VALIDATE_IMAGE_VERIFICATION,
+  ImageRegistryCredentials: IMAGE_REGISTRY_CREDENTIALS,
   Deny: DENY,
   ImageVerificationV1: IMAGE_VERIFICATION_V1,
   ImageVerificationV2: IMAGE_VERIFICATION_V2,

@@ -108,6 +108,12 @@ export interface ImageVerification {
   useCache: boolean;
   failureAction?: FailureAction;
   validate?: { message?: string; deny?: { conditions: AnyAllConditions | Condition[] } };
+  /**
+   * `imageRegistryCredentials`: when set, this entry's registry reads use only the credentials of these
+   * Secrets (read from the admission controller's own namespace), never the pod's imagePullSecrets
+   * (KV@v1.14.0:pkg/engine/factories/registryclientfactory.go `GetClient` builds a fresh client).
+   */
+  imageRegistryCredentials?: { secrets: string[] };
 }
 
 export interface Rule {
