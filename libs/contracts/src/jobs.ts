@@ -78,6 +78,11 @@ export type VerifyReply =
       signatureDigest: string;
       /** SHA-256 fingerprint of the trust anchor it chained to. */
       trustAnchorFingerprint?: string;
+      /**
+       * Epoch ms after which this verdict must not be reused: the earliest notAfter of the signing chain and the
+       * signature's expiry. Absent when nothing bounds it; a cache of replies keeps one at most until then.
+       */
+      validUntil?: number;
     }
   | {
       verified: false;

@@ -80,6 +80,43 @@ describe('NearCacheJobsPort', () => {
     await expect(port.discover(discoverJob, within(1_000))).resolves.toEqual(discovered);
   });
 
+  it("never keeps a positive verdict past its validUntil (the certificate's notAfter or the signature's expiry)", async () => {
+    const start = 1_000_000;
+    // The verdict is valid for 2 s more when it arrives: kept 2 s, not the 5 s TTL.
+    const { calls, handlers } = tier({ verify: async () => ({ ...verified, validUntil: start + 2_000 }) });
+    const { port, advance } = nearCache(handlers, { ttlMs: 5_000 });
+    await port.verify(verifyJob, within(1_000));
+    advance(1_999);
+    await expect(port.verify(verifyJob, within(1_000))).resolves.toMatchObject({ verified: true, validUntil: start + 2_000 });
+    expect(calls.verify).toBe(1);
+    advance(1);
+    await port.verify(verifyJob, within(1_000));
+    expect(calls.verify).toBe(2);
+    // Already expired when it arrives (validUntil now): delivered, never kept.
+    await port.verify(verifyJob, within(1_000));
+    expect(calls.verify).toBe(3);
+    // A far validUntil leaves the TTL in charge.
+    const far = tier({ verify: async () => ({ ...verified, validUntil: start + 3_600_000 }) });
+    const second = nearCache(far.handlers, { ttlMs: 5_000 });
+    await second.port.verify(verifyJob, within(1_000));
+    second.advance(4_999);
+    await second.port.verify(verifyJob, within(1_000));
+    expect(far.calls.verify).toBe(1);
+    second.advance(1);
+    await second.port.verify(verifyJob, within(1_000));
+    expect(far.calls.verify).toBe(2);
+  });
+
+  it('does not keep a positive verdict whose validUntil is not a finite number', async () => {
+    for (const validUntil of ['9999999999999', Number.NaN, Number.POSITIVE_INFINITY, null]) {
+      const { calls, handlers } = tier({ verify: async () => ({ ...verified, validUntil: validUntil as unknown as number }) });
+      const { port } = nearCache(handlers, { ttlMs: 5_000 });
+      await port.verify(verifyJob, within(1_000));
+      await port.verify(verifyJob, within(1_000));
+      expect(calls.verify).toBe(2);
+    }
+  });
+
   it('sends every job of a useCache: false entry to the tier, and keeps none of them', async () => {
     const { calls, handlers } = tier();
     const { port } = nearCache(handlers);

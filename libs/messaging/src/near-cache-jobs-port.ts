@@ -12,7 +12,9 @@
  *   its own schedule (CACHE_TAG_TTL, CACHE_REFERRERS_TTL); a gateway sees a
  *   moved tag or a new signature at most `ttlMs` after the tier does. The
  *   digest pinned is always the digest that was verified.
- * - a positive signature verdict (`verified: true`) for at most `ttlMs`; a
+ * - a positive signature verdict (`verified: true`) for at most `ttlMs`, and
+ *   never past its `validUntil` (the certificate's notAfter or the signature's
+ *   expiry, which the tier computes and sends with the verdict); a
  *   job of an entry with `useCache: false` (`noCache`) always goes to the
  *   tier. Negative verdicts, attestation evaluations (they depend on the whole
  *   request) and failures (timeouts, an unreachable tier: inconclusive) are
@@ -100,13 +102,13 @@ export class NearCacheJobsPort implements JobsPort {
   }
 
   discover(request: DiscoverRequest, options: JobOptions): Promise<DiscoverReply> {
-    return this.through(jobKey(Subjects.discover, request), options, () => this.port.discover(request, options), () => true);
+    return this.through(jobKey(Subjects.discover, request), options, () => this.port.discover(request, options), () => Number.POSITIVE_INFINITY);
   }
 
   verify(request: VerifyRequest, options: JobOptions): Promise<VerifyReply> {
     // `useCache: false` (Kyverno's per-entry switch): verified afresh by the tier, never answered from here.
     if (request.noCache === true) return this.port.verify(request, options);
-    return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), (reply) => reply.verified === true);
+    return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), verdictBound);
   }
 
   /** Evaluations read the whole admission's context: never kept, never shared. */
@@ -124,7 +126,8 @@ export class NearCacheJobsPort implements JobsPort {
     return { ...this.counts, entries: this.entries.size };
   }
 
-  private through<T>(key: string, options: JobOptions, ask: () => Promise<T>, keep: (reply: T) => boolean): Promise<T> {
+  /** `keepUntil(reply)`: the latest instant (epoch ms) the reply may be reused; ≤ now (or NaN) keeps it not at all. */
+  private through<T>(key: string, options: JobOptions, ask: () => Promise<T>, keepUntil: (reply: T) => number): Promise<T> {
     if (this.ttlMs === 0) return ask();
     this.checkGeneration();
     const now = this.now();
@@ -153,7 +156,10 @@ export class NearCacheJobsPort implements JobsPort {
       (reply) => {
         settle();
         // An answer asked under another policy set is delivered but not kept.
-        if (generation === this.generation && keep(reply)) this.store(key, reply, this.now() + this.ttlMs);
+        if (generation !== this.generation) return;
+        const now = this.now();
+        const expires = Math.min(now + this.ttlMs, keepUntil(reply));
+        if (expires > now) this.store(key, reply, expires);
       },
       settle,
     );
@@ -194,6 +200,18 @@ function jobKey(subject: string, request: object): string {
     key += `\n${name.length}:${name}${text.length}:${text}`;
   }
   return key;
+}
+
+/**
+ * How long a verify reply may be kept: only a positive verdict, and never past its `validUntil` (the signing
+ * chain's earliest notAfter or the signature's expiry, as the tier computed it). A `validUntil` that is not a
+ * finite number is not understood: the reply is delivered, never kept.
+ */
+function verdictBound(reply: VerifyReply): number {
+  if (reply.verified !== true) return Number.NEGATIVE_INFINITY;
+  const validUntil: unknown = reply.validUntil;
+  if (validUntil === undefined) return Number.POSITIVE_INFINITY;
+  return typeof validUntil === 'number' && Number.isFinite(validUntil) ? validUntil : Number.NEGATIVE_INFINITY;
 }
 
 function sameElements(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {

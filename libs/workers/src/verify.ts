@@ -41,8 +41,8 @@ export interface VerifyJobOptions {
   revocation?: { mode: 'online'; checker: RevocationChecker } | { mode: 'offline' };
 }
 
-/** Bumped whenever the verification rules change, so no verdict of older code is reused. */
-const VERDICT_RULES_VERSION = 1;
+/** Bumped whenever the verification rules change, so no verdict of older code is reused (2: positive verdicts carry validUntil). */
+const VERDICT_RULES_VERSION = 2;
 
 export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}): (request: VerifyRequest) => Promise<VerifyReply> {
   const now = options.now ?? (() => new Date());
@@ -75,7 +75,12 @@ export function verifyJob(access: RegistryAccess, options: VerifyJobOptions = {}
           noun: 'image',
           revocation: revocationChecker,
         });
-        return { reply: toReply(result, reference.digest!, anchors), ttlMs: verdictLifetime(result, at) };
+        const ttlMs = verdictLifetime(result, at);
+        const reply = toReply(result, reference.digest!, anchors);
+        // The bound travels with a positive verdict, so that a cache of replies (the gateway's near-cache)
+        // never keeps one past its certificate's notAfter or the signature's expiry.
+        if (reply.verified && Number.isFinite(ttlMs)) reply.validUntil = at.getTime() + ttlMs;
+        return { reply, ttlMs };
       };
       const cache = access.cache;
       if (!cache) return (await verify()).reply;

@@ -59,6 +59,8 @@ describe('worker functions', () => {
     const anchors = seed.certA.certificatePem;
     const ok = await workers().verify({ artifact: `${seed.repository}@${seed.images.signed.digest}`, trustAnchorsPem: anchors, maxSignatureAttempts: 10 });
     expect(ok).toMatchObject({ verified: true, digest: seed.images.signed.digest, trustAnchorFingerprint: seed.certA.certificate.sha256Fingerprint });
+    // The signature has no expiry and its chain is certificate A alone: the verdict holds until A's notAfter.
+    expect(ok).toMatchObject({ validUntil: seed.certA.certificate.notAfter.getTime() });
     const none = await workers().verify({ artifact: `${seed.repository}@${seed.images.unsigned.digest}`, trustAnchorsPem: anchors, maxSignatureAttempts: 10 });
     expect(none).toEqual({
       verified: false,
@@ -78,6 +80,8 @@ describe('worker functions with the shared cache', () => {
     const first = await requestsDuring(() => cached.verify(request));
     expect(first.length).toBeGreaterThan(0);
     expect(await requestsDuring(() => cached.verify(request))).toEqual([]);
+    // The verdict answered from the cache still carries its bound.
+    await expect(cached.verify(request)).resolves.toMatchObject({ verified: true, validUntil: seed.certA.certificate.notAfter.getTime() });
     // Other anchors are another verdict: never reused under a different certificate.
     const other = await cached.verify({ ...request, trustAnchorsPem: seed.certC.certificatePem });
     expect(other).toMatchObject({ verified: false, code: 'ERR_VERIFICATION_FAILED', message: expect.stringContaining("the signature's certificate chain does not contain any trusted certificate") });

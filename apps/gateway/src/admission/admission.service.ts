@@ -10,7 +10,7 @@ import { AdmissionError, admissionResponse, parseAdmissionReview, type Admission
 import type { JobsPort } from '@notary-gate/contracts';
 import { applyFailurePolicy, DEADLINE_MARGIN_MS, describeResource, effectiveFailurePolicy, evaluateAdmission, raceDeadline, timeoutSeconds, validateAdmission, type ClusterFacts, type ConfigMapSource, type EngineOptions, type RegistryCredentialsSource, type Verdict } from '@notary-gate/engine';
 import type { Policy } from '@notary-gate/policy';
-import { JsonLogger, ServiceMetrics, runWithRequestContext } from '@notary-gate/service';
+import { JsonLogger, ServiceMetrics } from '@notary-gate/service';
 import { GATEWAY_CLUSTER_FACTS } from '../kubernetes/cluster-facts';
 import { PolicyStore } from '../policies/policy-store';
 import { GATEWAY_REGISTRY_CREDENTIALS } from '../kubernetes/kubernetes-registry-credentials';
@@ -50,45 +50,48 @@ export class AdmissionService {
       this.metrics.admission(webhook, 'error');
       throw error;
     }
-    return runWithRequestContext({ requestId: request.uid }, async () => {
-      const policies = this.policies.current();
-      const deadline = receivedAt + deadlineSeconds(policies, apiServerTimeout) * 1000 - DEADLINE_MARGIN_MS;
-      let verdict: Verdict;
-      let failed = false;
-      const notLoaded = this.policies.notLoaded();
-      try {
-        if (notLoaded !== undefined) throw new PoliciesNotLoaded(notLoaded);
-        // The engine bounds its own work by the deadline; the watchdog guards everything around it too.
-        verdict = await raceDeadline(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now(), () => new WatchdogExpired('no verdict before the webhook deadline'));
-      } catch (error) {
-        failed = true;
-        // A malformed resource (e.g. an image reference no runtime can pull) is the client's mistake: one warning line,
-        // no stack. Anything else is ours to look at.
-        if (error instanceof AdmissionError) this.logger.warn(`${webhook}: admission could not be decided; applying failurePolicy: ${error.message}`, { code: error.code });
-        else this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { error });
-        // Without the policy set, no failurePolicy is known: deny (Kyverno's default, Fail).
-        verdict = failurePolicyVerdict(request, error instanceof PoliciesNotLoaded ? 'Fail' : policies, (error as Error).message ?? String(error));
-      }
-      endStage();
-      this.metrics.admission(webhook, failed ? 'error' : verdict.allowed ? 'allowed' : 'denied');
-      this.logger.info(`${webhook}: ${verdict.allowed ? 'allowed' : 'denied'}`, {
-        webhook,
-        kind: request.kind.kind,
-        namespace: request.namespace,
-        name: request.name,
-        operation: request.operation,
-        allowed: verdict.allowed,
-        durationMs: Date.now() - receivedAt,
-        ...(verdict.message ? { denial: verdict.message } : {}),
-        ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {}),
-      });
-      return admissionResponse({
-        uid: request.uid,
-        allowed: verdict.allowed,
-        ...(verdict.message !== null ? { message: verdict.message } : {}),
-        patch: verdict.patch,
-        warnings: verdict.warnings,
-      });
+    // The request id goes into each log line's fields rather than an async context (AsyncLocalStorage):
+    // the only lines written on behalf of an admission are the two below, and an async context costs every
+    // promise of the admission a hook. (The engine gets it as `requestId`.)
+    const requestId = request.uid;
+    const policies = this.policies.current();
+    const deadline = receivedAt + deadlineSeconds(policies, apiServerTimeout) * 1000 - DEADLINE_MARGIN_MS;
+    let verdict: Verdict;
+    let failed = false;
+    const notLoaded = this.policies.notLoaded();
+    try {
+      if (notLoaded !== undefined) throw new PoliciesNotLoaded(notLoaded);
+      // The engine bounds its own work by the deadline; the watchdog guards everything around it too.
+      verdict = await raceDeadline(this.decide(webhook, request, policies, deadline), deadline + WATCHDOG_SLACK_MS - Date.now(), () => new WatchdogExpired('no verdict before the webhook deadline'));
+    } catch (error) {
+      failed = true;
+      // A malformed resource (e.g. an image reference no runtime can pull) is the client's mistake: one warning line,
+      // no stack. Anything else is ours to look at.
+      if (error instanceof AdmissionError) this.logger.warn(`${webhook}: admission could not be decided; applying failurePolicy: ${error.message}`, { requestId, code: error.code });
+      else this.logger.error(`${webhook}: admission could not be decided; applying failurePolicy`, { requestId, error });
+      // Without the policy set, no failurePolicy is known: deny (Kyverno's default, Fail).
+      verdict = failurePolicyVerdict(request, error instanceof PoliciesNotLoaded ? 'Fail' : policies, (error as Error).message ?? String(error));
+    }
+    endStage();
+    this.metrics.admission(webhook, failed ? 'error' : verdict.allowed ? 'allowed' : 'denied');
+    this.logger.info(`${webhook}: ${verdict.allowed ? 'allowed' : 'denied'}`, {
+      requestId,
+      webhook,
+      kind: request.kind.kind,
+      namespace: request.namespace,
+      name: request.name,
+      operation: request.operation,
+      allowed: verdict.allowed,
+      durationMs: Date.now() - receivedAt,
+      ...(verdict.message ? { denial: verdict.message } : {}),
+      ...(verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {}),
+    });
+    return admissionResponse({
+      uid: request.uid,
+      allowed: verdict.allowed,
+      ...(verdict.message !== null ? { message: verdict.message } : {}),
+      patch: verdict.patch,
+      warnings: verdict.warnings,
     });
   }
 

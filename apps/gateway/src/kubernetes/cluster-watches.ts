@@ -9,7 +9,8 @@
  * | policyexceptions | /apis/kyverno.io/v2 (else v2beta1)/[namespaces/<ns>/]policyexceptions | exceptions enabled with a namespace |
  * | clusterpolicies, policies | /apis/kyverno.io/v1/… | KUBERNETES_POLICIES=true |
  */
-import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject, type V1ClusterRoleBinding, type V1Namespace, type V1RoleBinding } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1ClusterRoleBinding, V1Namespace, V1RoleBinding } from '@kubernetes/client-node';
+import { kubernetesClient } from './client-node';
 import { WatchedResource, type WatchedState, type WatchTarget } from './informers/watched-resource';
 
 /** What the loaded policies and exceptions consult (see policies/policy-needs.ts). */
@@ -48,6 +49,7 @@ export class ClusterWatches {
     readonly kubeConfig: KubeConfig,
     options: ClusterWatchesOptions,
   ) {
+    const { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } = kubernetesClient();
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);

@@ -5,7 +5,8 @@
  * — re-read by the client every minute, since bound tokens rotate — and CA).
  */
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubernetesClient } from './client-node';
 
 export interface KubeConfigSource {
   /** A kubeconfig file; wins over the in-cluster account. */
@@ -15,7 +16,9 @@ export interface KubeConfigSource {
 
 /** The client configuration, or null when neither a kubeconfig nor a cluster is there. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig | null {
-  const config = new KubeConfig();
+  // Neither source: the client is not loaded at all (see client-node.ts).
+  if (!source.kubeconfig && !source.inCluster) return null;
+  const config = new (kubernetesClient().KubeConfig)();
   if (source.kubeconfig) {
     config.loadFromFile(source.kubeconfig);
     if (!config.getCurrentCluster()) throw new TypeError(`${source.kubeconfig}: the kubeconfig has no current context with a cluster`);

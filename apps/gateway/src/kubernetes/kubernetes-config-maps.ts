@@ -5,8 +5,9 @@
  * Read on demand rather than watched: policies name few ConfigMaps, and
  * watching every ConfigMap of the cluster would need list/watch on all of them.
  */
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ConfigMapData, ConfigMapSource } from '@notary-gate/engine';
+import { kubernetesClient } from './client-node';
 import { apiError, statusOf } from './informers/api-error';
 
 const SEGMENT = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -20,7 +21,7 @@ export class KubernetesConfigMaps implements ConfigMapSource {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.core = kubeConfig.makeApiClient(kubernetesClient().CoreV1Api);
   }
 
   /** null when the ConfigMap does not exist; throws KubernetesApiError when it cannot be read (403, unreachable). */

@@ -26,10 +26,11 @@
  * except inside sealed jobs; it is never logged, cached in Redis, or put in a
  * message (errors name the Secret and what is wrong, never a value).
  */
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { RegistryCredentialEntry } from '@notary-gate/contracts';
 import { FactUnavailable, type CredentialsQuery, type RegistryCredentialsSource } from '@notary-gate/engine';
 import { DockerConfigError, keyringOf, lookup, type KeyringEntry } from './docker-keyring';
+import { kubernetesClient } from './client-node';
 import { apiError, statusOf } from './informers/api-error';
 
 /** Injection token of the engine's RegistryCredentialsSource in the gateway. */
@@ -58,7 +59,7 @@ export class KubernetesRegistryCredentials implements RegistryCredentialsSource 
     kubeConfig: KubeConfig | null,
     private readonly options: RegistryCredentialsOptions,
   ) {
-    this.core = kubeConfig ? kubeConfig.makeApiClient(CoreV1Api) : null;
+    this.core = kubeConfig ? kubeConfig.makeApiClient(kubernetesClient().CoreV1Api) : null;
     this.now = options.now ?? Date.now;
   }
 

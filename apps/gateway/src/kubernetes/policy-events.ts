@@ -5,7 +5,8 @@
  * once; a failure to record is logged, never thrown (the refusal is also in
  * the log, the metric and /readyz).
  */
-import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, CoreV1Event, KubeConfig } from '@kubernetes/client-node';
+import { kubernetesClient } from './client-node';
 import type { JsonLogger } from '@notary-gate/service';
 import { apiError } from './informers/api-error';
 
@@ -31,7 +32,7 @@ export class PolicyEventRecorder {
     private readonly logger: JsonLogger,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.core = kubeConfig.makeApiClient(kubernetesClient().CoreV1Api);
   }
 
   /** Records the refusal once per object version and message. Never throws. */

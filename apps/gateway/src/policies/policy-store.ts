@@ -60,6 +60,8 @@ export class PolicyStore {
   private watcher: FileWatcher | undefined;
   private settle: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Every source has loaded once (see notLoaded). */
+  private allLoaded = false;
 
   constructor(private readonly options: PolicyStoreOptions) {
     const { directory, kubernetes, logger, metrics } = options;
@@ -130,8 +132,15 @@ export class PolicyStore {
    * set — that would allow what a missing policy should deny.
    */
   notLoaded(): string | undefined {
+    // Asked on every admission. A source that has loaded keeps its last good set for good (a failed
+    // reload never unloads it), and the sources are fixed at construction: once all have loaded, none can
+    // become unloaded again, so the answer is remembered.
+    if (this.allLoaded) return undefined;
     const missing = this.state().filter((state) => !state.loaded);
-    if (missing.length === 0) return undefined;
+    if (missing.length === 0) {
+      this.allLoaded = true;
+      return undefined;
+    }
     return missing.map((state) => `${state.name} are not loaded${state.lastError ? ` (${state.lastError})` : ''}`).join('; ');
   }
 

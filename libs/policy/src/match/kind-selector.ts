@@ -26,7 +26,22 @@ const VERSION = /^(v\d((alpha|beta)\d)?|\*)$/;
  * Split on `/`, then split the last segment on `.` (so `Pod.ephemeralcontainers` ≡ `Pod/ephemeralcontainers`),
  * and read 1–4 parts as Kyverno does; more than four parts give "" everywhere (matches only "").
  */
-export function parseKindSelector(input: string): KindSelector {
+export function parseKindSelector(input: string): Readonly<KindSelector> {
+  // A pure function of the string, asked for each `kinds` entry on every admission: the entries come from the
+  // policies (few, fixed per load), so the parses are kept, bounded in case selectors are ever built per request.
+  let parsed = parsedSelectors.get(input);
+  if (parsed === undefined) {
+    if (parsedSelectors.size >= MAX_PARSED_SELECTORS) parsedSelectors.clear();
+    parsed = Object.freeze(parseKindSelectorOnce(input));
+    parsedSelectors.set(input, parsed);
+  }
+  return parsed;
+}
+
+const MAX_PARSED_SELECTORS = 1_024;
+const parsedSelectors = new Map<string, Readonly<KindSelector>>();
+
+function parseKindSelectorOnce(input: string): KindSelector {
   const slashParts = input.split('/');
   const last = slashParts.pop()!;
   const parts = [...slashParts, ...last.split('.')];

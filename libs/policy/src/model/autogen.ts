@@ -7,8 +7,23 @@ import type { MatchResources, Policy, ResourceFilter, Rule } from './types';
 
 const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
 
-/** The policy's rules plus their autogen variants, in Kyverno's order. */
-export function rulesWithAutogen(policy: Pick<Policy, 'rules' | 'autogenControllers'>): Rule[] {
+/**
+ * Computed once per policy object and reused by every admission: keyed weakly on the policy and
+ * re-derived if its `rules` or `autogenControllers` were replaced since (policies are data, never
+ * edited in place by the engine).
+ */
+const memo = new WeakMap<object, { rules: readonly Rule[]; controllers: readonly string[]; out: readonly Rule[] }>();
+
+/** The policy's rules plus their autogen variants, in Kyverno's order (shared: do not modify). */
+export function rulesWithAutogen(policy: Pick<Policy, 'rules' | 'autogenControllers'>): readonly Rule[] {
+  const kept = memo.get(policy);
+  if (kept !== undefined && kept.rules === policy.rules && kept.controllers === policy.autogenControllers) return kept.out;
+  const out = Object.freeze(computeRulesWithAutogen(policy));
+  memo.set(policy, { rules: policy.rules, controllers: policy.autogenControllers, out });
+  return out;
+}
+
+function computeRulesWithAutogen(policy: Pick<Policy, 'rules' | 'autogenControllers'>): Rule[] {
   const out: Rule[] = [...policy.rules];
   const controllers = POD_CONTROLLERS.filter((kind) => policy.autogenControllers.includes(kind));
   const cronJob = policy.autogenControllers.includes('CronJob');

@@ -138,6 +138,20 @@ describe('autogen and matching', () => {
     expect(ruleApplies(rules[2]!, facts('CronJob', { group: 'batch' }))).toBe(true);
   });
 
+  it('computes the autogen rules once per policy, and again when its rules or controllers are replaced', () => {
+    const policy = seed('check-image-notary.yaml');
+    const first = rulesWithAutogen(policy);
+    expect(rulesWithAutogen(policy)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const onlyDeployments = { ...policy, autogenControllers: ['Deployment'] };
+    expect(rulesWithAutogen(onlyDeployments).map((r) => r.name)).toEqual(['verify-signature-notary', 'autogen-verify-signature-notary']);
+    const replaced = { rules: policy.rules, autogenControllers: policy.autogenControllers };
+    replaced.autogenControllers = ['CronJob'];
+    expect(rulesWithAutogen(replaced).map((r) => r.name)).toEqual(['verify-signature-notary', 'autogen-cronjob-verify-signature-notary']);
+    replaced.rules = [];
+    expect(rulesWithAutogen(replaced)).toEqual([]);
+  });
+
   it('honours exclude, namespaces, selectors, operations and group/version/Kind forms', () => {
     const rule = {
       match: { any: [{ resources: { kinds: ['apps/v1/Deployment', 'Pod'], namespaces: ['prod-*'], operations: ['CREATE'], selector: { matchLabels: { app: 'web' } } } }] },

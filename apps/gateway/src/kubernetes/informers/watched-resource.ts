@@ -17,7 +17,8 @@
  * Domain-free: it knows paths and objects, not what the facts mean.
  */
 import type { IncomingMessage } from 'node:http';
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import { kubernetesClient } from '../client-node';
 import { apiError } from './api-error';
 
 /** What to watch: resolved again at each (re)start, so a source may change its path (e.g. an API version fallback). */
@@ -53,27 +54,33 @@ export interface WatchedState {
 /**
  * The client's Watch, but each watch reports its end once: a streamed ERROR
  * event (e.g. a 410 Gone Status) ends it, and the close that follows is not
- * reported again.
+ * reported again. Defined on first use: the client's Watch class is loaded
+ * only when a Kubernetes API is configured (client-node.ts).
  */
-class SingleEndWatch extends Watch {
-  override watch(path: string, queryParams: Record<string, unknown>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<unknown> {
-    let ended = false;
-    const end = (error: unknown) => {
-      if (ended) return;
-      ended = true;
-      done(error);
-    };
-    return super.watch(
-      path,
-      queryParams,
-      (phase, object, raw) => {
+let singleEndWatch: (new (kubeConfig: KubeConfig) => Watch) | undefined;
+
+function singleEndWatchClass(): new (kubeConfig: KubeConfig) => Watch {
+  singleEndWatch ??= class SingleEndWatch extends kubernetesClient().Watch {
+    override watch(path: string, queryParams: Record<string, unknown>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<unknown> {
+      let ended = false;
+      const end = (error: unknown) => {
         if (ended) return;
-        if (phase === 'ERROR') return end(object);
-        callback(phase, object, raw);
-      },
-      end,
-    );
-  }
+        ended = true;
+        done(error);
+      };
+      return super.watch(
+        path,
+        queryParams,
+        (phase, object, raw) => {
+          if (ended) return;
+          if (phase === 'ERROR') return end(object);
+          callback(phase, object, raw);
+        },
+        end,
+      );
+    }
+  };
+  return singleEndWatch;
 }
 
 export class WatchedResource<T extends KubernetesObject> {
@@ -183,7 +190,7 @@ export class WatchedResource<T extends KubernetesObject> {
         clearTimeout(timer);
       }
     };
-    const informer = new ListWatch<T>(target.path, new SingleEndWatch(this.kubeConfig), list, false);
+    const informer = new (kubernetesClient().ListWatch)<T>(target.path, new (singleEndWatchClass())(this.kubeConfig), list, false);
     const changed = () => {
       if (!live()) return;
       this.changes++;
