@@ -146,6 +146,23 @@ describe('NearCacheJobsPort', () => {
     expect(calls.verify).toBe(6);
   });
 
+  it('keys on registry credentials without holding them in clear', async () => {
+    const { calls, handlers } = tier();
+    const { port } = nearCache(handlers);
+    const secret = 's3cret-password';
+    const asA = { ...discoverJob, registryCredentials: { 'registry.test': { username: 'a', password: secret } } } as DiscoverRequest;
+    const asB = { ...discoverJob, registryCredentials: { 'registry.test': { username: 'b', password: secret } } } as DiscoverRequest;
+    await port.discover(asA, within(1_000));
+    await port.discover(asA, within(1_000));
+    await port.discover(asB, within(1_000));
+    await port.discover(discoverJob, within(1_000));
+    expect(calls.discover).toBe(3);
+    // Nothing the near-cache holds (its keys included) spells the password.
+    const held = (port as unknown as { entries: Map<string, unknown> }).entries;
+    expect(held).toBeInstanceOf(Map);
+    expect([...held.keys()].some((key) => key.includes(secret))).toBe(false);
+  });
+
   it('lets identical jobs in flight share one request, and a failure reaches all of them without being kept', async () => {
     let release!: () => void;
     let started!: () => void;

@@ -29,6 +29,7 @@
  * checked by it (sealed jobs, authenticated replies): nothing is trusted here
  * that the port would not have trusted.
  */
+import { createHash } from 'node:crypto';
 import {
   Subjects,
   type DiscoverReply,
@@ -196,7 +197,10 @@ function jobKey(subject: string, request: object): string {
   for (const name in request) {
     const value = (request as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    const text = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
+    // Registry credentials key the entry (a cluster never reads what only another's credentials may see) but are
+    // never held in clear in a key: their SHA-256 stands in for them.
+    const text =
+      name === 'registryCredentials' ? `h${createHash('sha256').update(JSON.stringify(value)).digest('hex')}` : typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
     key += `\n${name.length}:${name}${text.length}:${text}`;
   }
   return key;
