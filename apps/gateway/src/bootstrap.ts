@@ -53,9 +53,11 @@ export interface GatewayHandle {
 }
 
 export async function bootstrapGateway(config: GatewayConfig, options: BootstrapGatewayOptions): Promise<GatewayHandle> {
-  const logger = options.logger ?? new JsonLogger({ service: 'gateway', level: config.logLevel });
+  // A gateway serves one cluster: its name (CLUSTER_NAME) is on every log line and every series.
+  const cluster = config.clusterName ? { cluster: config.clusterName } : {};
+  const logger = options.logger ?? new JsonLogger({ service: 'gateway', level: config.logLevel, fields: cluster });
   // Created here (not inside the module) so the optional plain-HTTP ops server shares them.
-  const metrics = options.metrics ?? new ServiceMetrics({ service: 'gateway' });
+  const metrics = options.metrics ?? new ServiceMetrics({ service: 'gateway', ...cluster });
   const health = options.health ?? new HealthService('gateway');
   let tls: TlsMaterial =
     config.tlsCertFile && config.tlsKeyFile

@@ -129,9 +129,10 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));
     // A shared Redis is untrusted: the embedded mode then needs the tier key to authenticate cache values.
     configs(() => requireTierKeys({ tierKeyFile: jobsConfig.tierKeyFile, natsUrl: undefined, redisUrl: jobsConfig.redisUrl }));
-    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, ...output });
+    const cluster = config.clusterName ? { cluster: config.clusterName } : {};
+    const logger = new JsonLogger({ service: 'embedded', level: config.logLevel, fields: cluster, ...output });
     // One metrics registry for the process; verifications are counted once, by the workers' side.
-    const metrics = new ServiceMetrics({ service: 'embedded' });
+    const metrics = new ServiceMetrics({ service: 'embedded', ...cluster });
     const gateway = await bootstrapGateway(config, {
       logger,
       metrics,
@@ -147,7 +148,7 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
   if (role === 'gateway') {
     const [config] = configs(() => loadGatewayConfig(variables, { requireNats: true }));
     const [messaging] = configs(() => natsClientOptions(config, 'notary-gate-gateway'));
-    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, ...output });
+    const logger = new JsonLogger({ service: 'gateway', level: config.logLevel, fields: config.clusterName ? { cluster: config.clusterName } : {}, ...output });
     const gateway = await bootstrapGateway(config, { logger, messaging: MessagingModule.forRoot(messaging), opsServer: true });
     return handle(role, logger, gateway, []);
   }

@@ -37,6 +37,14 @@ describe('ServiceMetrics', () => {
     expect(text).toContain('# TYPE notary_gate_registry_requests_total counter');
   });
 
+  it("puts a gateway's cluster (CLUSTER_NAME) on every series, and nothing when it has none", async () => {
+    const named = new ServiceMetrics({ service: 'gateway', cluster: 'cluster-a', processMetrics: false });
+    named.admission('mutate', 'denied');
+    expect(line(await named.render(), 'notary_gate_admissions_total{webhook="mutate",result="denied",service="gateway",cluster="cluster-a"}')).toMatch(/ 1$/);
+    const unnamed = new ServiceMetrics({ service: 'gateway', processMetrics: false });
+    expect(await unnamed.render()).not.toContain('cluster=');
+  });
+
   it('binds the cache metrics port and counts hits and misses of a real store', async () => {
     const metrics = new ServiceMetrics({ service: 'discovery', processMetrics: false });
     const store = new MemoryCacheStore({ metrics: metrics.cacheMetrics() });

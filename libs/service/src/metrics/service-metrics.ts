@@ -15,6 +15,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export interface ServiceMetricsOptions {
   /** The `service` label of every series (gateway, discovery, …; `embedded` for all in one). */
   service: string;
+  /** The `cluster` label of every series (CLUSTER_NAME), when the process serves one cluster (a gateway). */
+  cluster?: string;
   /** Also collect Node's process metrics (CPU, memory, event loop). Default true. */
   processMetrics?: boolean;
 }
@@ -42,7 +44,7 @@ export class ServiceMetrics {
 
   constructor(readonly options: ServiceMetricsOptions) {
     if (typeof options.service !== 'string' || options.service === '') throw new TypeError('ServiceMetrics: service is required');
-    this.registry.setDefaultLabels({ service: options.service });
+    this.registry.setDefaultLabels({ service: options.service, ...(options.cluster ? { cluster: options.cluster } : {}) });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'notary_gate_' });
     const registers = [this.registry];
     this.admissions = new Counter({
