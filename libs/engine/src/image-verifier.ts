@@ -59,7 +59,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
         const artifact = `${target.value.repository}@${target.value.digest}`;
         const reply = await jobs.verify({
           artifact,
-          trustAnchorsPem: `${certificates.cert ?? ''}\n${certificates.certChain ?? ''}`,
+          trustAnchorsPem: trustAnchorsPem(certificates.cert ?? '', certificates.certChain ?? ''),
           maxSignatureAttempts: context.maxSignatureAttempts,
           // `useCache: false`: this entry's verification never reuses a cached verdict.
           ...(entry.useCache ? {} : { noCache: true }),
@@ -158,4 +158,30 @@ export function imageVariable(image: ContainerImage, digest: string | undefined)
     tag: image.tag ?? '',
     digest: digest ?? '',
   };
+}
+
+/**
+ * Kyverno's trust anchors, `cert` + "\n" + `certChain` (kyverno-notary-spec §2.3), as one string object per pair:
+ * the same policy gives the same object admission after admission, so the jobs' keys (which look long strings up by
+ * identity first, with their hash already computed) do not copy and rehash kilobytes of PEM per admission. Bounded:
+ * emptied when full.
+ */
+const PEM_PAIRS_KEPT = 256;
+const pemPairs = new Map<string, Map<string, string>>();
+let pemPairCount = 0;
+
+function trustAnchorsPem(cert: string, certChain: string): string {
+  let chains = pemPairs.get(cert);
+  let joined = chains?.get(certChain);
+  if (joined !== undefined) return joined;
+  if (pemPairCount >= PEM_PAIRS_KEPT) {
+    pemPairs.clear();
+    pemPairCount = 0;
+    chains = undefined;
+  }
+  if (chains === undefined) pemPairs.set(cert, (chains = new Map()));
+  joined = `${cert}\n${certChain}`;
+  chains.set(certChain, joined);
+  pemPairCount++;
+  return joined;
 }

@@ -146,6 +146,27 @@ describe('NearCacheJobsPort', () => {
     expect(calls.verify).toBe(6);
   });
 
+  it('keys a long field (a trust-anchor PEM) by an id: one PEM hits, another is another entry, also past the bound', async () => {
+    const { calls, handlers } = tier();
+    const { port } = nearCache(handlers);
+    const pem = (n: number) => `-----BEGIN CERTIFICATE-----\n${String(n).padStart(200, 'A')}\n-----END CERTIFICATE-----\n`;
+    await port.verify({ ...verifyJob, trustAnchorsPem: pem(0) }, within(1_000));
+    // A copy of the same text (another string object) is the same entry.
+    await port.verify({ ...verifyJob, trustAnchorsPem: pem(0).slice(0) + '' }, within(1_000));
+    expect(calls.verify).toBe(1);
+    // More distinct PEMs than the id table holds: each its own entry, and the first is still told apart from all.
+    for (let n = 1; n <= 300; n++) await port.verify({ ...verifyJob, trustAnchorsPem: pem(n) }, within(1_000));
+    expect(calls.verify).toBe(301);
+    await port.verify({ ...verifyJob, trustAnchorsPem: pem(150) }, within(1_000));
+    expect(calls.verify).toBe(302);
+    // A short field spelling what an id would look like is not that id.
+    await port.verify({ ...verifyJob, trustAnchorsPem: 'i0' }, within(1_000));
+    expect(calls.verify).toBe(303);
+    // No key holds the PEM text.
+    const held = (port as unknown as { entries: Map<string, unknown> }).entries;
+    expect([...held.keys()].some((key) => key.includes('BEGIN CERTIFICATE'))).toBe(false);
+  });
+
   it('keys on registry credentials without holding them in clear', async () => {
     const { calls, handlers } = tier();
     const { port } = nearCache(handlers);

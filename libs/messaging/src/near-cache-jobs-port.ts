@@ -84,6 +84,8 @@ export class NearCacheJobsPort implements JobsPort {
   private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Pending>();
+  /** Ids for long string fields (trust-anchor PEMs) in keys; see StringIds. */
+  private readonly strings = new StringIds(MAX_INTERNED);
   private generation: readonly unknown[] | undefined;
   private readonly counts = { hits: 0, misses: 0, shared: 0 };
 
@@ -103,13 +105,13 @@ export class NearCacheJobsPort implements JobsPort {
   }
 
   discover(request: DiscoverRequest, options: JobOptions): Promise<DiscoverReply> {
-    return this.through(jobKey(Subjects.discover, request), options, () => this.port.discover(request, options), () => Number.POSITIVE_INFINITY);
+    return this.through(jobKey(Subjects.discover, request, this.strings), options, () => this.port.discover(request, options), () => Number.POSITIVE_INFINITY);
   }
 
   verify(request: VerifyRequest, options: JobOptions): Promise<VerifyReply> {
     // `useCache: false` (Kyverno's per-entry switch): verified afresh by the tier, never answered from here.
     if (request.noCache === true) return this.port.verify(request, options);
-    return this.through(jobKey(Subjects.verify, request), options, () => this.port.verify(request, options), verdictBound);
+    return this.through(jobKey(Subjects.verify, request, this.strings), options, () => this.port.verify(request, options), verdictBound);
   }
 
   /** Evaluations read the whole admission's context: never kept, never shared. */
@@ -192,7 +194,34 @@ export class NearCacheJobsPort implements JobsPort {
  * that no two different requests share a key whatever their values hold (a PEM's newlines included).
  * Strings go in raw (cheaper than JSON-escaping a certificate on every admission); other values as JSON.
  */
-function jobKey(subject: string, request: object): string {
+/**
+ * Long string fields (a policy's trust-anchor PEM is kilobytes, the same text job after job) are keyed by a short id
+ * instead of being copied into every key. An id names one string for the life of the table and is never handed to
+ * another, so keys stay collision-free; the table is bounded: when full it is emptied and a string seen again gets a
+ * fresh id (its old entries are then merely unreachable and age out).
+ */
+class StringIds {
+  private readonly ids = new Map<string, number>();
+  private next = 0;
+
+  constructor(private readonly max: number) {}
+
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      if (this.ids.size >= this.max) this.ids.clear();
+      id = this.next++;
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+/** Strings at least this long are keyed by their id; shorter ones are cheaper to copy than to look up. */
+const INTERN_MIN_LENGTH = 128;
+const MAX_INTERNED = 256;
+
+function jobKey(subject: string, request: object, strings: StringIds): string {
   let key = subject;
   for (const name in request) {
     const value = (request as Record<string, unknown>)[name];
@@ -200,7 +229,13 @@ function jobKey(subject: string, request: object): string {
     // Registry credentials key the entry (a cluster never reads what only another's credentials may see) but are
     // never held in clear in a key: their SHA-256 stands in for them.
     const text =
-      name === 'registryCredentials' ? `h${createHash('sha256').update(JSON.stringify(value)).digest('hex')}` : typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
+      name === 'registryCredentials'
+        ? `h${createHash('sha256').update(JSON.stringify(value)).digest('hex')}`
+        : typeof value === 'string'
+          ? value.length >= INTERN_MIN_LENGTH
+            ? `i${strings.id(value)}`
+            : `s${value}`
+          : `j${JSON.stringify(value)}`;
     key += `\n${name.length}:${name}${text.length}:${text}`;
   }
   return key;

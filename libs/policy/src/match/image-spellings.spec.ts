@@ -58,6 +58,22 @@ describe('imageSpellings', () => {
     expect(imageSpellings({ registry: 'ghcr.io', path: 'a', tag: 'latest' })).toEqual(['ghcr.io/a:latest', 'ghcr.io/a', 'ghcr.io:443/a:latest', 'ghcr.io:443/a']);
   });
 
+  it('is kept by content: equal parts share one frozen answer, parts that would run together do not', () => {
+    const first = imageSpellings({ registry: 'ghcr.io', path: 'a/b', tag: '1' });
+    expect(imageSpellings({ registry: 'ghcr.io', path: 'a/b', tag: '1' })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => (first as string[]).push('x')).toThrow(TypeError);
+    expect(imageSpellings({ registry: 'ghcr.io', path: 'a/b', tag: '1' })).toEqual(['ghcr.io/a/b:1', 'ghcr.io:443/a/b:1']);
+    // An absent tag (latest) and an empty one, or a field boundary moved, are other images.
+    expect(imageSpellings({ registry: 'ghcr.io', path: 'a' })).toContain('ghcr.io/a');
+    expect(imageSpellings({ registry: 'ghcr.io', path: 'a', tag: '' })).not.toContain('ghcr.io/a');
+    expect(imageSpellings({ registry: 'ghcr.io\n1', path: 'a', tag: '1' })[0]).toBe('ghcr.io\n1/a:1');
+    expect(imageSpellings({ registry: 'ghcr.io', path: '1\na', tag: '1' })[0]).toBe('ghcr.io/1\na:1');
+    // Past the bound, answers are still right.
+    for (let n = 0; n < 1500; n++) expect(imageSpellings({ registry: 'r.io', path: `p${n}`, tag: '1' })[0]).toBe(`r.io/p${n}:1`);
+    expect(imageSpellings({ registry: 'ghcr.io', path: 'a/b', tag: '1' })).toEqual(first);
+  });
+
   it('skip spellings: Kyverno string and canonical string only', () => {
     expect(canonicalImageString({ registry: 'Index.Docker.IO:443', path: 'library/nginx', tag: '1' })).toBe('docker.io/library/nginx:1');
     expect(skipSpellings({ registry: 'ghcr.io', path: 'a', tag: '1' })).toEqual(['ghcr.io/a:1']);

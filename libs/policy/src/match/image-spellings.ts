@@ -70,19 +70,26 @@ export function kyvernoImageString(image: ImageParts): string {
 
 const hasPort = (host: string) => /:[0-9]+$/.test(host);
 
-// One image is checked against every entry's patterns: its spellings are computed once per parts object.
-const spellingCache = new WeakMap<ImageParts, { key: string; spellings: string[] }>();
+// One image is checked against every entry's patterns, admission after admission: its spellings are computed once
+// per content (registry, path, tag, digest) and kept in a bounded table, emptied when full. The array handed out is
+// frozen, so no caller can change what another reads.
+const SPELLINGS_KEPT = 1024;
+const spellingCache = new Map<string, string[]>();
 
 /** Every spelling of the image's repository and reference; the first is Kyverno's own string. */
 export function imageSpellings(image: ImageParts): string[] {
-  // Keyed by content too, so a caller that mutates the parts object never reads stale spellings.
-  const key = `${image.registry}\n${image.path}\n${image.tag ?? ''}\n${image.digest ?? ''}`;
-  const cached = spellingCache.get(image);
-  if (cached?.key === key) return cached.spellings;
-  const spellings = computeSpellings(image);
-  spellingCache.set(image, { key, spellings });
+  // Length-prefixed, an absent tag or digest apart from an empty one: two different parts never share a key.
+  const key = `${part(image.registry)}${part(image.path)}${part(image.tag)}${part(image.digest)}`;
+  let spellings = spellingCache.get(key);
+  if (spellings === undefined) {
+    if (spellingCache.size >= SPELLINGS_KEPT) spellingCache.clear();
+    spellings = Object.freeze(computeSpellings(image)) as string[];
+    spellingCache.set(key, spellings);
+  }
   return spellings;
 }
+
+const part = (value: string | undefined): string => (value === undefined ? '-' : `${value.length}:${value}`);
 
 function computeSpellings(image: ImageParts): string[] {
   const lower = image.registry.toLowerCase();
