@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { applyPatch, type AdmissionRequest, type JsonPatchOperation } from '@notary-gate/admission';
-import type { JobHandlers } from '@notary-gate/messaging';
 import { MessagingModule } from '@notary-gate/messaging';
 import { RegistryClient } from '@notary-gate/oci';
 import { JsonLogger, ServiceMetrics } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
+import { handlersOf } from '../../support/worker-handlers';
 import { parse, parseAllDocuments } from 'yaml';
 import { KubernetesConfigMaps, PolicyStore, bootstrapGateway, loadGatewayConfig, loadKubeConfig, type GatewayHandle } from '../../../apps/gateway/src';
 import { FAKE_TOKEN, startFakeKubernetes, type FakeKubernetes } from './fake-kubernetes';
@@ -33,12 +33,6 @@ let policyDir: string;
 const metrics = new ServiceMetrics({ service: 'gateway' });
 const logLines: Record<string, unknown>[] = [];
 const logger = new JsonLogger({ service: 'gateway', level: 'info', write: (line) => logLines.push(JSON.parse(line)) });
-
-const handlersOf = (worker: Workers): JobHandlers => ({
-  discover: (job) => worker.discover(job),
-  verify: (job) => worker.verify(job),
-  evaluate: (job) => worker.evaluate(job),
-});
 
 beforeAll(async () => {
   registry = await startRegistry();

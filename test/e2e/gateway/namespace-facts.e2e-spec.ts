@@ -18,6 +18,7 @@ import { MessagingModule } from '@notary-gate/messaging';
 import { RegistryClient } from '@notary-gate/oci';
 import { JsonLogger } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
+import { handlersOf } from '../../support/worker-handlers';
 import { parse, stringify } from 'yaml';
 import { bootstrapGateway, loadGatewayConfig, type GatewayHandle } from '../../../apps/gateway/src';
 import { buildSeedImages, type SeedImages } from '../../fixtures/seed-images';
@@ -55,7 +56,7 @@ beforeAll(async () => {
 
   const config = loadGatewayConfig({ POLICY_DIR: policyDir, KUBECONFIG: kubeconfig, KUBERNETES_CONFIGMAPS: 'false', PORT: '0', HOST: '127.0.0.1', RESCAN_INTERVAL: '0s', LOG_LEVEL: 'fatal' });
   gateway = await bootstrapGateway(config, {
-    messaging: MessagingModule.forRoot({ handlers: { discover: (job) => workers.discover(job), verify: (job) => workers.verify(job), evaluate: (job) => workers.evaluate(job) } }),
+    messaging: MessagingModule.forRoot({ handlers: handlersOf(workers) }),
     logger: new JsonLogger({ service: 'gateway', level: 'fatal' }),
     watchTiming: { retryMs: 50, maxRetryMs: 200 },
   });
@@ -170,7 +171,7 @@ describe('PolicyExceptions through the gateway (ENABLE_POLICY_EXCEPTION, EXCEPTI
       LOG_LEVEL: 'fatal',
     });
     withExceptions = await bootstrapGateway(config, {
-      messaging: MessagingModule.forRoot({ handlers: { discover: (job) => workers.discover(job), verify: (job) => workers.verify(job), evaluate: (job) => workers.evaluate(job) } }),
+      messaging: MessagingModule.forRoot({ handlers: handlersOf(workers) }),
       logger: new JsonLogger({ service: 'gateway', level: 'fatal' }),
       watchTiming: { retryMs: 50, maxRetryMs: 200 },
     });

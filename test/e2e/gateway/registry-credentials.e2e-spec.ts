@@ -21,6 +21,7 @@ import { MessagingModule } from '@notary-gate/messaging';
 import { RegistryClient } from '@notary-gate/oci';
 import { JsonLogger } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
+import { handlersOf } from '../../support/worker-handlers';
 import { parse, stringify } from 'yaml';
 import { bootstrapGateway, loadGatewayConfig, type GatewayHandle } from '../../../apps/gateway/src';
 import { buildSeedImages, pushImage, seedSigner, type SeedImages } from '../../fixtures/seed-images';
@@ -111,7 +112,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'fatal',
   });
   gateway = await bootstrapGateway(config, {
-    messaging: MessagingModule.forRoot({ handlers: { discover: (job) => workers.discover(job), verify: (job) => workers.verify(job), evaluate: (job) => workers.evaluate(job) } }),
+    messaging: MessagingModule.forRoot({ handlers: handlersOf(workers) }),
     logger: new JsonLogger({ service: 'gateway', level: 'fatal' }),
     watchTiming: { retryMs: 50, maxRetryMs: 200 },
   });
