@@ -13,7 +13,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 void runCli(process.argv.slice(2), {
-  stdout: { write: (text: string) => stdoutGone || process.stdout.write(text) },
+  stdout: { write: (text: string) => stdoutGone || process.stdout.write(text), fd: 1 },
   stderr: process.stderr,
   environment: readCliEnvironment(),
   now: () => new Date(),

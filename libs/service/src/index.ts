@@ -23,7 +23,6 @@ export { checkedNatsSecurity, natsClientOptions, natsSecurityOf, redisConnection
 // [logging]
 export { JsonLogger, nestLogLevels, type JsonLoggerOptions, type LogFields } from './logging/json-logger';
 export { REDACTED, errorFields, isSecretKey, redact, redactText } from './logging/redact';
-export { currentRequestId, runWithRequestContext, type RequestContext } from './logging/request-context';
 
 // [metrics]
 export { ServiceMetrics, type AdmissionResult, type ServiceMetricsOptions, type VerificationOutcome } from './metrics/service-metrics';

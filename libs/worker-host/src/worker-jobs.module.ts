@@ -12,7 +12,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
 import { CACHE_STORE, CacheModule, type CacheErrorHandler, type CacheModuleOptions, type ManagedCacheStore } from '@notary-gate/cache';
 import { JOB_HANDLERS, type JobContext, type JobHandlers } from '@notary-gate/messaging';
-import { JsonLogger, ServiceMetrics, instrumentJobHandlers, redisConnectionOf, requireTierKeys, runWithRequestContext } from '@notary-gate/service';
+import { JsonLogger, ServiceMetrics, instrumentJobHandlers, redisConnectionOf, requireTierKeys } from '@notary-gate/service';
 import { createWorkers, type Workers } from '@notary-gate/workers';
 import { serviceRegistryAccess, type ServiceRegistryAccess } from './registry-options';
 import type { WorkerJobsConfig } from './worker-config';
@@ -100,23 +100,27 @@ export class WorkerJobsModule {
   }
 }
 
-/** The worker functions as `JobHandlers`: each job runs with its request id in the log context and logs its end at debug. */
+/**
+ * The worker functions as `JobHandlers`: each job logs its end at debug, with its request id.
+ * The id is passed as a field, not through an async context (AsyncLocalStorage): once used, an async
+ * context puts a hook on every promise of the process, which in the embedded mode is every admission's.
+ */
 export function jobHandlersOf(workers: Pick<Workers, 'discover' | 'verify' | 'evaluate'>, logger: JsonLogger): JobHandlers {
   const traced =
     <Q, R>(run: (request: Q) => Promise<R>) =>
-    (request: Q, context: JobContext): Promise<R> =>
-      runWithRequestContext({ requestId: context.requestId }, async () => {
-        const started = Date.now();
-        try {
-          const reply = await run(request);
-          logger.debug('job done', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
-          return reply;
-        } catch (error) {
-          // The RPC filter logs the failure with its code; this line keeps the timing.
-          logger.debug('job failed', { context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
-          throw error;
-        }
-      });
+    async (request: Q, context: JobContext): Promise<R> => {
+      const started = Date.now();
+      const fields = () => ({ requestId: context.requestId, context: 'Jobs', subject: context.subject, traceId: context.traceId, ...clusterOf(context), durationMs: Date.now() - started });
+      try {
+        const reply = await run(request);
+        logger.debug('job done', fields());
+        return reply;
+      } catch (error) {
+        // The RPC filter logs the failure with its code; this line keeps the timing.
+        logger.debug('job failed', fields());
+        throw error;
+      }
+    };
   return {
     discover: traced((request) => workers.discover(request)),
     verify: traced((request) => workers.verify(request)),

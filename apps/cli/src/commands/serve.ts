@@ -123,7 +123,7 @@ export async function startServe(flags: ServeFlags, environment: Environment, st
   const configs = <A, B = never>(first: () => A, second?: () => B): [A, B] => loadAll(flagNames(fromFlags), first, second);
   const role = roleOf(variables, configs);
   // To the process's own stdout, logs go through JsonLogger's asynchronous destination; another sink (tests) gets each line.
-  const output = stdout === process.stdout ? {} : { write: (line: string): void => void stdout.write(`${line}\n`) };
+  const output = stdout.fd !== undefined ? { fd: stdout.fd } : { write: (line: string): void => void stdout.write(`${line}\n`) };
 
   if (role === 'all') {
     const [config, jobsConfig] = configs(() => loadGatewayConfig(variables), () => loadConfig(mergeSchemas(commonVariables, cacheVariables), variables));

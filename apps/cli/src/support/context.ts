@@ -7,6 +7,8 @@ import type { CliEnvironment } from './config';
 
 export interface OutputStream {
   write(text: string): unknown;
+  /** The file descriptor behind this stream when it is the process's own (1 for stdout): long-running commands then write to it asynchronously. */
+  readonly fd?: number;
 }
 
 export interface CliContext {

@@ -1,8 +1,7 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonLogger } from './json-logger';
-import { runWithRequestContext } from './request-context';
+import { JsonLogger, LOG_FLUSH_MS } from './json-logger';
 
 const capture = (level: 'info' | 'debug' | 'warn' = 'info') => {
   const lines: Record<string, unknown>[] = [];
@@ -32,15 +31,15 @@ describe('JsonLogger', () => {
     expect(lines[1]).not.toHaveProperty('role');
   });
 
-  it('adds the request id of the work in progress', async () => {
+  it('puts the request id first, from the fields or from a child logger', () => {
     const { logger, lines } = capture();
-    await runWithRequestContext({ requestId: 'req-1' }, async () => {
-      await Promise.resolve();
-      logger.info('admitted');
-    });
+    logger.info('admitted', { requestId: 'req-1', kind: 'Pod' });
+    logger.child({ requestId: 'req-2' }).info('verified');
     logger.info('outside');
-    expect(lines[0]).toMatchObject({ msg: 'admitted', requestId: 'req-1' });
-    expect(lines[1]).not.toHaveProperty('requestId');
+    expect(lines[0]).toMatchObject({ msg: 'admitted', requestId: 'req-1', kind: 'Pod' });
+    expect(Object.keys(lines[0]!).indexOf('requestId')).toBeLessThan(Object.keys(lines[0]!).indexOf('kind'));
+    expect(lines[1]).toMatchObject({ msg: 'verified', requestId: 'req-2' });
+    expect(lines[2]).not.toHaveProperty('requestId');
   });
 
   it('never logs secrets: credential keys at any depth and passwords in URLs', () => {
@@ -75,8 +74,25 @@ describe('JsonLogger', () => {
       const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.map((line) => line['i'])).toEqual(Array.from({ length: 500 }, (_, i) => i));
       expect(lines[0]).toMatchObject({ level: 'info', service: 'probe', msg: 'line 0', password: '[REDACTED]' });
+      await logger.close();
     } finally {
-      closeSync(fd);
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('writes buffered lines by itself within LOG_FLUSH_MS, without a flush', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ng-logger-'));
+    const file = join(directory, 'out.log');
+    const fd = openSync(file, 'w');
+    try {
+      const logger = new JsonLogger({ service: 'probe', fd });
+      logger.info('one line, far below the buffer size');
+      const logged = Date.now();
+      while (readFileSync(file, 'utf8') === '' && Date.now() - logged < 20 * LOG_FLUSH_MS) await new Promise((wake) => setTimeout(wake, 10));
+      expect(readFileSync(file, 'utf8')).toContain('one line, far below the buffer size');
+      expect(Date.now() - logged).toBeLessThan(10 * LOG_FLUSH_MS);
+      await logger.close();
+    } finally {
       rmSync(directory, { recursive: true, force: true });
     }
   });

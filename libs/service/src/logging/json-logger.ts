@@ -1,20 +1,22 @@
 /**
  * JSON logs: one object per line on stdout — `level`, `time`, `service`,
- * `requestId` when known, the fields, then `msg` — with secrets redacted.
+ * `requestId` when given (a field, or the child logger's), the fields, then `msg` — with secrets redacted.
  * It is also Nest's `LoggerService`, so framework messages come out the same way.
  *
  * Lines are written by pino: by default through its asynchronous destination
  * (sonic-boom on fd 1, `sync: false`), so an admission never waits on a
- * write(2) — lines written in the same turn of the event loop go out in one
- * write, and whatever is pending is flushed synchronously when the process
- * exits. A caller-given `write` (tests, a CLI sink) receives each line as it
- * is logged.
+ * write(2). Lines are buffered up to LOG_BUFFER_BYTES and written at the
+ * latest LOG_FLUSH_MS after they were logged: one write(2) per line cost a
+ * warm admission more than its whole verification (measured, issue 11), as
+ * each went through libuv's thread pool on its own. Whatever is pending is
+ * flushed synchronously when the process exits (pino's exit hook), so only a
+ * SIGKILL can lose the last LOG_FLUSH_MS of lines. A caller-given `write`
+ * (tests, a CLI sink) receives each line as it is logged.
  */
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import type { LogLevel } from '../config/common';
-import { currentRequestId } from './request-context';
-import { errorFields, redact, redactText } from './redact';
+import { errorFields, redact, redactEntry, redactText } from './redact';
 
 export type { LogLevel };
 export type LogFields = Record<string, unknown>;
@@ -23,6 +25,10 @@ const SEVERITY: Record<LogLevel, number> = { fatal: 0, error: 1, warn: 2, info: 
 /** Our levels as pino's numbers (pino's own for five of them; `verbose` between debug and trace). */
 const PINO_LEVELS: Record<LogLevel, number> = { fatal: 60, error: 50, warn: 40, info: 30, debug: 20, verbose: 15 };
 const RESERVED = new Set(['time', 'level', 'msg', 'service', 'requestId']);
+/** Lines are written once this many bytes are pending (sonic-boom's minLength; below its 16 KiB write size)… */
+export const LOG_BUFFER_BYTES = 8 * 1024;
+/** …or this long after the oldest pending line, whichever comes first. */
+export const LOG_FLUSH_MS = 200;
 
 export interface JsonLoggerOptions {
   /** `service` of every line (gateway, discovery, …). */
@@ -46,9 +52,21 @@ interface Output {
 }
 
 function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
-  const now = options.now ?? (() => new Date());
+  const now = options.now;
+  const clock = now ? () => now().getTime() : Date.now;
+  // Lines logged in the same millisecond share one formatted time.
+  let formattedAt = Number.NaN;
+  let formatted = '';
+  const timestamp = (): string => {
+    const at = clock();
+    if (at !== formattedAt) {
+      formattedAt = at;
+      formatted = `,"time":"${new Date(at).toISOString()}"`;
+    }
+    return formatted;
+  };
   const write = options.write;
-  const stream = write ? undefined : pino.destination({ dest: options.fd ?? 1, sync: false });
+  const stream = write ? undefined : pino.destination({ dest: options.fd ?? 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });
   const destination: DestinationStream = stream ?? { write: (line: string) => write!(line.endsWith('\n') ? line.slice(0, -1) : line) };
   const logger = pino<'verbose'>(
     {
@@ -56,7 +74,7 @@ function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
       customLevels: { verbose: PINO_LEVELS.verbose },
       base: { service: options.service },
       messageKey: 'msg',
-      timestamp: () => `,"time":"${now().toISOString()}"`,
+      timestamp,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
@@ -85,10 +103,24 @@ export class JsonLogger implements LoggerService {
 
   /** Writes out what is pending (the asynchronous destination); `done` once written. Immediate for a caller-given `write`. */
   flush(done?: (error?: Error) => void): void {
-    const stream = this.output.stream as (Output['stream'] & { _writing?: boolean }) | undefined;
-    // sonic-boom answers flush() at once while a write is under way; its 'drain' marks the buffer written.
-    if (stream && stream._writing) stream.once('drain', () => done?.());
-    else done?.();
+    const stream = this.output.stream as (Output['stream'] & { _len: number; _writing: boolean }) | undefined;
+    if (!stream) return done?.();
+    // sonic-boom's flush callback comes when one write drains, which may leave lines below its minLength pending.
+    const settle = (): void => {
+      if (stream._len === 0 && !stream._writing) done?.();
+      else stream.flush((error) => (error ? done?.(error) : settle()));
+    };
+    settle();
+  }
+
+  /** Writes out what is pending and closes the destination (its flush timer; its descriptor unless stdout or stderr). */
+  close(): Promise<void> {
+    const stream = this.output.stream as (Output['stream'] & { destroyed: boolean }) | undefined;
+    if (!stream || stream.destroyed) return Promise.resolve();
+    return new Promise((done) => {
+      stream.once('close', () => done());
+      stream.end();
+    });
   }
 
   /** A logger adding `fields` to every line. */
@@ -135,14 +167,11 @@ export class JsonLogger implements LoggerService {
   emit(level: LogLevel, message: string, fields?: LogFields): void {
     if (!this.isEnabled(level)) return;
     const line: LogFields = {};
-    const requestId = fields?.['requestId'] ?? this.fields['requestId'] ?? currentRequestId();
-    if (requestId !== undefined) line['requestId'] = requestId;
-    const extra = redact(fields === undefined ? this.fields : { ...this.fields, ...fields }) as LogFields;
-    for (const key in extra) {
-      const value = extra[key];
-      if (value === undefined || key === 'requestId') continue;
-      line[RESERVED.has(key) ? `field.${key}` : key] = value;
-    }
+    const requestId = fields?.['requestId'] ?? this.fields['requestId'];
+    if (requestId !== undefined) line['requestId'] = redactEntry('requestId', requestId);
+    // The logger's fields, then the call's (a call's field replaces the logger's in place; undefined drops it).
+    addFields(line, this.fields);
+    if (fields !== undefined) addFields(line, fields);
     this.output.pino[level](line, redactText(message));
   }
 
@@ -174,6 +203,16 @@ export class JsonLogger implements LoggerService {
       text = JSON.stringify(redact(message));
     }
     this.emit(level, text, fields);
+  }
+}
+
+function addFields(line: LogFields, fields: LogFields): void {
+  for (const key in fields) {
+    if (key === 'requestId' || !Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    const name = RESERVED.has(key) ? `field.${key}` : key;
+    const value = fields[key];
+    if (value === undefined) delete line[name];
+    else line[name] = redactEntry(key, value);
   }
 }
 
