@@ -5,17 +5,15 @@
  *
  * Lines are written by pino: by default through its asynchronous destination
  * (sonic-boom on fd 1, `sync: false`), so an admission never waits on a
- * write(2). Lines are buffered up to LOG_BUFFER_BYTES and written at the
- * latest LOG_FLUSH_MS after they were logged: one write(2) per line cost a
- * warm admission more than its whole verification (measured, issue 11), as
- * each went through libuv's thread pool on its own. Whatever is pending is
- * flushed synchronously when the process exits (pino's exit hook), so only a
- * SIGKILL can lose the last LOG_FLUSH_MS of lines. A caller-given `write`
- * (tests, a CLI sink) receives each line as it is logged.
+ * write(2). Lines are gathered (line-batcher.ts) up to LOG_BUFFER_BYTES and
+ * written at the latest LOG_FLUSH_MS after they were logged, and whatever is
+ * pending is written synchronously when the process exits. A caller-given
+ * `write` (tests, a CLI sink) receives each line as it is logged.
  */
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import type { LogLevel } from '../config/common';
+import { LineBatcher } from './line-batcher';
 import { errorFields, redact, redactEntry, redactText } from './redact';
 
 export type { LogLevel };
@@ -25,8 +23,8 @@ const SEVERITY: Record<LogLevel, number> = { fatal: 0, error: 1, warn: 2, info: 
 /** Our levels as pino's numbers (pino's own for five of them; `verbose` between debug and trace). */
 const PINO_LEVELS: Record<LogLevel, number> = { fatal: 60, error: 50, warn: 40, info: 30, debug: 20, verbose: 15 };
 const RESERVED = new Set(['time', 'level', 'msg', 'service', 'requestId']);
-/** Lines are written once this many bytes are pending (sonic-boom's minLength; below its 16 KiB write size)… */
-export const LOG_BUFFER_BYTES = 8 * 1024;
+/** Lines are written once this many bytes are pending… */
+export const LOG_BUFFER_BYTES = 16 * 1024;
 /** …or this long after the oldest pending line, whichever comes first. */
 export const LOG_FLUSH_MS = 200;
 
@@ -49,6 +47,8 @@ interface Output {
   pino: Pino<'verbose'>;
   /** The asynchronous destination, when not a caller-given `write`. */
   stream: ReturnType<typeof pino.destination> | undefined;
+  /** What gathers lines for `stream`. */
+  batcher: LineBatcher | undefined;
 }
 
 function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
@@ -66,8 +66,9 @@ function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
     return formatted;
   };
   const write = options.write;
-  const stream = write ? undefined : pino.destination({ dest: options.fd ?? 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS });
-  const destination: DestinationStream = stream ?? { write: (line: string) => write!(line.endsWith('\n') ? line.slice(0, -1) : line) };
+  const stream = write ? undefined : pino.destination({ dest: options.fd ?? 1, sync: false });
+  const batcher = stream ? new LineBatcher(stream, LOG_BUFFER_BYTES, LOG_FLUSH_MS) : undefined;
+  const destination: DestinationStream = batcher ?? { write: (line: string) => write!(line.endsWith('\n') ? line.slice(0, -1) : line) };
   const logger = pino<'verbose'>(
     {
       level,
@@ -79,7 +80,7 @@ function rootOutput(options: JsonLoggerOptions, level: LogLevel): Output {
     },
     destination,
   );
-  return { pino: logger, stream };
+  return { pino: logger, stream, batcher };
 }
 
 export class JsonLogger implements LoggerService {
@@ -105,10 +106,11 @@ export class JsonLogger implements LoggerService {
   flush(done?: (error?: Error) => void): void {
     const stream = this.output.stream as (Output['stream'] & { _len: number; _writing: boolean }) | undefined;
     if (!stream) return done?.();
-    // sonic-boom's flush callback comes when one write drains, which may leave lines below its minLength pending.
+    this.output.batcher?.drain();
+    // sonic-boom (without minLength) writes until nothing is pending, then says 'drain'.
     const settle = (): void => {
       if (stream._len === 0 && !stream._writing) done?.();
-      else stream.flush((error) => (error ? done?.(error) : settle()));
+      else stream.once('drain', settle);
     };
     settle();
   }
@@ -117,6 +119,7 @@ export class JsonLogger implements LoggerService {
   close(): Promise<void> {
     const stream = this.output.stream as (Output['stream'] & { destroyed: boolean }) | undefined;
     if (!stream || stream.destroyed) return Promise.resolve();
+    this.output.batcher?.close();
     return new Promise((done) => {
       stream.once('close', () => done());
       stream.end();

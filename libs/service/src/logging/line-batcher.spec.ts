@@ -1,0 +1,47 @@
+import { LineBatcher } from './line-batcher';
+
+function sink() {
+  const chunks: string[] = [];
+  let syncFlushes = 0;
+  return { chunks, syncFlushes: () => syncFlushes, write: (chunk: string) => chunks.push(chunk), flushSync: () => void syncFlushes++ };
+}
+
+describe('LineBatcher', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('holds lines until maxBytes are pending, then writes them as one chunk, in order', () => {
+    const destination = sink();
+    const batcher = new LineBatcher(destination, 30, 1_000);
+    batcher.write('one 0123456\n');
+    batcher.write('two 0123456\n');
+    expect(destination.chunks).toEqual([]);
+    batcher.write('three 01234\n');
+    expect(destination.chunks).toEqual(['one 0123456\ntwo 0123456\nthree 01234\n']);
+    batcher.close();
+  });
+
+  it('writes what is pending maxDelayMs after the first line, without more lines', () => {
+    jest.useFakeTimers();
+    const destination = sink();
+    const batcher = new LineBatcher(destination, 1 << 20, 200);
+    batcher.write('a\n');
+    jest.advanceTimersByTime(150);
+    batcher.write('b\n');
+    expect(destination.chunks).toEqual([]);
+    jest.advanceTimersByTime(50);
+    expect(destination.chunks).toEqual(['a\nb\n']);
+    jest.advanceTimersByTime(1_000);
+    expect(destination.chunks).toHaveLength(1);
+    batcher.close();
+  });
+
+  it('on exit, writes what is pending and has the destination write synchronously', () => {
+    const destination = sink();
+    const batcher = new LineBatcher(destination, 1 << 20, 60_000);
+    batcher.write('last words\n');
+    batcher.drainSync();
+    expect(destination.chunks).toEqual(['last words\n']);
+    expect(destination.syncFlushes()).toBe(1);
+    batcher.close();
+  });
+});
