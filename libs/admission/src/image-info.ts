@@ -27,10 +27,27 @@ const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 
-/** Parse an image as Kyverno does; `path` names the field in errors. */
-export function parseImageInfo(image: string, path = 'image'): ImageInfo {
+/**
+ * Images already parsed: the same few images come admission after admission. Bounded (emptied when full);
+ * the infos handed out are frozen, so no caller changes what another reads. Errors are not kept.
+ */
+const PARSED_KEPT = 1_024;
+const parsed = new Map<string, ImageInfo>();
+
+/** Parse an image as Kyverno does; `path` names the field in errors (a function: computed only for an error). */
+export function parseImageInfo(image: string, path: string | (() => string) = 'image'): ImageInfo {
+  let info = typeof image === 'string' ? parsed.get(image) : undefined;
+  if (info === undefined) {
+    info = Object.freeze(parseUncached(image, path));
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    parsed.set(image, info);
+  }
+  return info;
+}
+
+function parseUncached(image: string, path: string | (() => string)): ImageInfo {
   const fail = (reason: string): never => {
-    throw new AdmissionError('ERR_INVALID_IMAGE', path, `invalid image reference "${image}": ${reason}`);
+    throw new AdmissionError('ERR_INVALID_IMAGE', typeof path === 'string' ? path : path(), `invalid image reference "${image}": ${reason}`);
   };
   if (typeof image !== 'string' || image.trim() === '') fail('empty');
   let text = image;

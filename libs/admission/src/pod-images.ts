@@ -63,7 +63,7 @@ export function extractImages(resource: KubernetesObject): ContainerImage[] {
       }
       const name = (container as Record<string, unknown>)['name'];
       images.push({
-        ...parseImageInfo(image, pointerToPath(pointer)),
+        ...parseImageInfo(image, () => pointerToPath(pointer)),
         containerType,
         containerName: typeof name === 'string' ? name : String(index),
         jsonPointer: pointer,

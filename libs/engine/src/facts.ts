@@ -31,9 +31,9 @@ export function requestUser(request: AdmissionRequest): RequestUser | null {
 export async function gatherFacts(request: AdmissionRequest, object: KubernetesObject, policies: Policy[], clusterFacts: ClusterFacts | undefined): Promise<RequestFacts> {
   const exceptions = await readExceptions(clusterFacts);
   const exceptionList = exceptions.known ? exceptions.value : [];
-  const blocks = [...policies.flatMap(policyBlocks), ...exceptionList.map((exception) => exception.match)];
-  const needsLabels = blocks.some(hasNamespaceSelector) || policies.some((policy) => policy.validationFailureActionOverrides.some((override) => override.namespaceSelector));
-  const needsRoles = blocks.some(hasRoles);
+  const needs = [...policies.map(policyNeeds), ...exceptionList.map(exceptionNeeds)];
+  const needsLabels = needs.some((need) => need.namespaceLabels);
+  const needsRoles = needs.some((need) => need.roles);
   const namespace = request.namespace ?? object.metadata?.namespace ?? '';
   const user = requestUser(request);
 
@@ -92,6 +92,38 @@ async function readRoles(user: RequestUser, port: ClusterFacts | undefined): Pro
   } catch (error) {
     return unknown(describe(error));
   }
+}
+
+/** Which facts matching a policy or an exception reads beyond the request. */
+interface FactNeeds {
+  namespaceLabels: boolean;
+  roles: boolean;
+}
+
+// Per parsed policy and exception (never changed once parsed): worked out once, not on every admission.
+const policyNeedsKnown = new WeakMap<Policy, FactNeeds>();
+const exceptionNeedsKnown = new WeakMap<PolicyException, FactNeeds>();
+
+function policyNeeds(policy: Policy): FactNeeds {
+  let needs = policyNeedsKnown.get(policy);
+  if (needs === undefined) {
+    const blocks = policyBlocks(policy);
+    needs = {
+      namespaceLabels: blocks.some(hasNamespaceSelector) || policy.validationFailureActionOverrides.some((override) => override.namespaceSelector),
+      roles: blocks.some(hasRoles),
+    };
+    policyNeedsKnown.set(policy, needs);
+  }
+  return needs;
+}
+
+function exceptionNeeds(exception: PolicyException): FactNeeds {
+  let needs = exceptionNeedsKnown.get(exception);
+  if (needs === undefined) {
+    needs = { namespaceLabels: hasNamespaceSelector(exception.match), roles: hasRoles(exception.match) };
+    exceptionNeedsKnown.set(exception, needs);
+  }
+  return needs;
 }
 
 function policyBlocks(policy: Policy): MatchResources[] {

@@ -20,15 +20,19 @@ export function applyFailurePolicy(failurePolicy: 'Fail' | 'Ignore', reason: str
 }
 
 /** `work`, or `expired()` thrown once `remainingMs` have passed; abandoned work may settle later unobserved. */
-export async function raceDeadline<T>(work: Promise<T>, remainingMs: number, expired: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(expired()), Math.max(0, remainingMs));
+export function raceDeadline<T>(work: Promise<T>, remainingMs: number, expired: () => Error): Promise<T> {
+  // One promise and one timer per call (every admission makes two): no Promise.race, no async frame.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(expired()), Math.max(0, remainingMs));
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
 }

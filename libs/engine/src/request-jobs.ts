@@ -14,6 +14,7 @@ export const JOB_DEADLINE_GRACE_MS = 100;
 
 export class RequestJobs {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly verifying = new Map<string, Map<string, Promise<unknown>>>();
 
   constructor(
     private readonly port: JobsPort,
@@ -26,7 +27,11 @@ export class RequestJobs {
   }
 
   verify(request: VerifyRequest): Promise<VerifyReply> {
-    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.noCache ? 'fresh' : 'any'}:${credentialsTag(request)}:${request.trustAnchorsPem}`, () => this.port.verify(request, this.options()));
+    // The trust anchors (kilobytes of PEM, the same string object admission after admission) key a map of their
+    // own rather than being copied into a key string and hashed again on every admission.
+    let byAnchors = this.verifying.get(request.trustAnchorsPem);
+    if (byAnchors === undefined) this.verifying.set(request.trustAnchorsPem, (byAnchors = new Map()));
+    return this.once(`v:${request.artifact}:${request.maxSignatureAttempts}:${request.noCache ? 'fresh' : 'any'}:${credentialsTag(request)}`, () => this.port.verify(request, this.options()), byAnchors);
   }
 
   evaluate(request: EvaluateRequest): Promise<EvaluateReply> {
@@ -38,11 +43,11 @@ export class RequestJobs {
     return { deadline: this.deadline + JOB_DEADLINE_GRACE_MS, requestId: this.requestId };
   }
 
-  private once<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const known = this.inFlight.get(key);
+  private once<T>(key: string, run: () => Promise<T>, inFlight = this.inFlight): Promise<T> {
+    const known = inFlight.get(key);
     if (known) return known as Promise<T>;
     const started = run();
-    this.inFlight.set(key, started);
+    inFlight.set(key, started);
     return started;
   }
 }

@@ -117,15 +117,27 @@ export function defaultImages(object: KubernetesObject): ContainerImage[] {
   return extractImages(object);
 }
 
+/**
+ * Entries without a variable (outside the attestation conditions, substituted later against the payload):
+ * their substitution is the same object admission after admission, so what is keyed by it downstream (image
+ * pattern matches, job keys) is found again. Policies are never mutated once parsed.
+ */
+const CONSTANT_ENTRIES = new WeakMap<ImageVerification, ImageVerification>();
+
 function substituteEntry(entry: ImageVerification, context: Record<string, unknown>, jmespath: Jmespath): ImageVerification {
+  const known = CONSTANT_ENTRIES.get(entry);
+  if (known !== undefined) return known;
   const { attestations, validate, ...rest } = entry;
   const substituted = substituteVariables(rest, context, { jmespath }) as Omit<ImageVerification, 'attestations' | 'validate'>;
-  return {
+  // substituteVariables hands a part without `{{` back as it is: identity means "nothing was substituted".
+  let constant = substituted === rest;
+  const result: ImageVerification = {
     ...substituted,
-    attestations: attestations.map(({ conditions, ...attestation }) => ({
-      ...(substituteVariables(attestation, context, { jmespath }) as Omit<typeof attestation, never>),
-      conditions,
-    })),
+    attestations: attestations.map(({ conditions, ...attestation }) => {
+      const attested = substituteVariables(attestation, context, { jmespath }) as Omit<typeof attestation, never>;
+      constant &&= attested === attestation;
+      return { ...attested, conditions };
+    }),
     ...(validate
       ? {
           validate: {
@@ -135,4 +147,6 @@ function substituteEntry(entry: ImageVerification, context: Record<string, unkno
         }
       : {}),
   };
+  if (constant) CONSTANT_ENTRIES.set(entry, result);
+  return result;
 }

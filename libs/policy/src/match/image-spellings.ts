@@ -117,10 +117,23 @@ function computeSpellings(image: ImageParts): string[] {
   return [...out];
 }
 
+/**
+ * Answers already given, by pattern list and spelling list: both are the same objects admission after admission
+ * (a parsed policy's lists are never changed; spellings are kept above), so each pair is matched once.
+ */
+const MATCHED = new WeakMap<readonly string[], WeakMap<readonly string[], boolean>>();
+
 /** True when any spelling of the image matches any of the patterns (`imageReferences`). */
 export function imageReferenceMatches(patterns: readonly string[], image: ImageParts): boolean {
   const spellings = imageSpellings(image);
-  return patterns.some((pattern) => spellings.some((spelling) => wildcardMatch(pattern, spelling)));
+  let bySpellings = MATCHED.get(patterns);
+  if (bySpellings === undefined) MATCHED.set(patterns, (bySpellings = new WeakMap()));
+  let matched = bySpellings.get(spellings);
+  if (matched === undefined) {
+    matched = patterns.some((pattern) => spellings.some((spelling) => wildcardMatch(pattern, spelling)));
+    bySpellings.set(spellings, matched);
+  }
+  return matched;
 }
 
 /** The canonical spelling: lower-case host without `:443`, Docker Hub aliases as `docker.io`; Kyverno's path and reference. */
