@@ -32,7 +32,7 @@ export const gatewayVariables = {
   }),
   kubernetesPolicies: env.bool('KUBERNETES_POLICIES', { doc: 'Also load ClusterPolicies and Policies from the Kubernetes API (kyverno.io/v1), watched (list + watch).', default: false }),
   gatewayCacheTtlMs: env.duration('GATEWAY_CACHE_TTL', {
-    doc: "How long the gateway reuses the tier's answers (tag resolutions, referrer lists, positive signature verdicts) without asking it again, so a warm admission needs no NATS round trip. A moved tag or a new signature is seen at most this long after the tier sees it; a positive verdict is never reused past its validUntil (the signing certificate's notAfter or the signature's expiry, sent by the tier); dropped when the policies change. 0 disables.",
+    doc: "How long the gateway reuses the tier's answers (tag resolutions, referrer lists, positive signature verdicts) without asking it again, so a warm admission needs no NATS round trip. A moved tag or a new signature is seen at most this long after the tier sees it; a positive verdict is never reused past its validUntil (the signing certificate's notAfter or the signature's expiry, sent by the tier); dropped when the policies change. An answer still in use in the last quarter of its life is asked again in the background, so warm admissions never wait on the tier when it ends. 0 disables.",
     default: 5_000,
     min: 0,
   }),

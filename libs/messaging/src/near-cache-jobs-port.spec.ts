@@ -43,7 +43,7 @@ function nearCache(handlers: JobHandlers, options: ConstructorParameters<typeof 
 describe('NearCacheJobsPort', () => {
   it('answers a repeated discover and a positive verdict from memory until the TTL passes', async () => {
     const { calls, handlers } = tier();
-    const { port, advance } = nearCache(handlers, { ttlMs: 5_000 });
+    const { port, advance } = nearCache(handlers, { ttlMs: 5_000, refreshAheadMs: 0 });
     for (let i = 0; i < 3; i++) {
       await expect(port.discover(discoverJob, within(1_000))).resolves.toEqual(discovered);
       await expect(port.verify(verifyJob, within(1_000))).resolves.toEqual(verified);
@@ -57,6 +57,38 @@ describe('NearCacheJobsPort', () => {
     await port.discover(discoverJob, within(1_000));
     expect(calls).toEqual({ discover: 2, verify: 2, evaluate: 0 });
     expect(port.stats()).toMatchObject({ hits: 5, misses: 4 });
+  });
+
+  it('asks again in the background for an entry used in its last refreshAheadMs, and serves the kept answer meanwhile', async () => {
+    const { calls, handlers } = tier();
+    const { port, advance } = nearCache(handlers, { ttlMs: 5_000, refreshAheadMs: 1_000 });
+    await port.verify(verifyJob, within(1_000));
+    advance(3_999);
+    await port.verify(verifyJob, within(1_000));
+    expect(calls.verify).toBe(1);
+    advance(1);
+    await expect(port.verify(verifyJob, within(1_000))).resolves.toEqual(verified);
+    await port.verify(verifyJob, within(1_000));
+    await new Promise((settled) => setImmediate(settled));
+    // One refresh, however many admissions use the entry meanwhile; its answer lives ttlMs from when it came.
+    expect(calls.verify).toBe(2);
+    advance(3_999);
+    await port.verify(verifyJob, within(1_000));
+    expect(calls.verify).toBe(2);
+    expect(port.stats()).toMatchObject({ hits: 4, misses: 1, refreshes: 1 });
+  });
+
+  it('ends a kept verdict at once when its refresh says it no longer verifies', async () => {
+    let signed = true;
+    const { calls, handlers } = tier({ verify: async () => (signed ? verified : unsigned) });
+    const { port, advance } = nearCache(handlers, { ttlMs: 5_000, refreshAheadMs: 1_000 });
+    await port.verify(verifyJob, within(1_000));
+    signed = false;
+    advance(4_500);
+    await expect(port.verify(verifyJob, within(1_000))).resolves.toEqual(verified);
+    await new Promise((settled) => setImmediate(settled));
+    await expect(port.verify(verifyJob, within(1_000))).resolves.toEqual(unsigned);
+    expect(calls.verify).toBe(3);
   });
 
   it('never keeps a negative verdict, an evaluation or a failure', async () => {
@@ -97,7 +129,7 @@ describe('NearCacheJobsPort', () => {
     expect(calls.verify).toBe(3);
     // A far validUntil leaves the TTL in charge.
     const far = tier({ verify: async () => ({ ...verified, validUntil: start + 3_600_000 }) });
-    const second = nearCache(far.handlers, { ttlMs: 5_000 });
+    const second = nearCache(far.handlers, { ttlMs: 5_000, refreshAheadMs: 0 });
     await second.port.verify(verifyJob, within(1_000));
     second.advance(4_999);
     await second.port.verify(verifyJob, within(1_000));
@@ -287,5 +319,6 @@ describe('NearCacheJobsPort', () => {
     expect(calls).toEqual({ discover: 2, verify: 3, evaluate: 0 });
     expect(() => new NearCacheJobsPort(new InProcessJobsPort(handlers), { ttlMs: -1 })).toThrow(TypeError);
     expect(() => new NearCacheJobsPort(new InProcessJobsPort(handlers), { maxEntries: 0 })).toThrow(TypeError);
+    expect(() => new NearCacheJobsPort(new InProcessJobsPort(handlers), { ttlMs: 1_000, refreshAheadMs: 2_000 })).toThrow(/refreshAheadMs/);
   });
 });

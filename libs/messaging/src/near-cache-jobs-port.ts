@@ -22,6 +22,10 @@
  * - the key is the subject and the whole job request (image, artifact types,
  *   trust anchors, limits, and whatever else a job carries, e.g. a cluster's
  *   credentials): an answer is never reused for another input.
+ * - an answer still in use in the last `refreshAheadMs` of its life (default
+ *   a quarter of `ttlMs`) is asked again in the background, once, and the new
+ *   answer replaces it: under steady use the admissions never wait on the
+ *   tier when an entry ends, and no answer is older than `ttlMs` all the same.
  * - everything is dropped when the policy set changes (`generation()` returns
  *   a new value), so an edited policy never reuses an answer given under the
  *   old one; and the cache is bounded (`maxEntries`, oldest first out).
@@ -45,6 +49,8 @@ import {
 export interface NearCacheOptions {
   /** How long an answer is reused (ms). Default 5000. 0 turns the near-cache off: every job goes to the tier, none is shared. */
   ttlMs?: number;
+  /** An entry used in its last this-many ms is asked again in the background. Default ttlMs / 4; 0: never. */
+  refreshAheadMs?: number;
   /** Entries kept at most; the oldest go first. Default 10000. */
   maxEntries?: number;
   /** The policy set in force (its policy objects): when any element changes (`!==`), every entry is dropped. */
@@ -56,6 +62,8 @@ export interface NearCacheOptions {
 interface Entry {
   reply: unknown;
   expires: number;
+  /** From when a use asks again in the background; never for an entry ended by its validUntil (asking again would not extend it). */
+  refreshFrom: number;
 }
 
 interface Pending {
@@ -75,11 +83,14 @@ export interface NearCacheStats {
   hits: number;
   misses: number;
   shared: number;
+  /** Entries asked again in the background before they ended. */
+  refreshes: number;
   entries: number;
 }
 
 export class NearCacheJobsPort implements JobsPort {
   private readonly ttlMs: number;
+  private readonly refreshAheadMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
@@ -87,7 +98,7 @@ export class NearCacheJobsPort implements JobsPort {
   /** Ids for long string fields (trust-anchor PEMs) in keys; see StringIds. */
   private readonly strings = new StringIds(MAX_INTERNED);
   private generation: readonly unknown[] | undefined;
-  private readonly counts = { hits: 0, misses: 0, shared: 0 };
+  private readonly counts = { hits: 0, misses: 0, shared: 0, refreshes: 0 };
 
   constructor(
     private readonly port: JobsPort,
@@ -98,6 +109,10 @@ export class NearCacheJobsPort implements JobsPort {
     }
     this.ttlMs = options.ttlMs ?? 5_000;
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.refreshAheadMs = options.refreshAheadMs ?? this.ttlMs / 4;
+    if (!Number.isFinite(this.refreshAheadMs) || this.refreshAheadMs < 0 || this.refreshAheadMs > this.ttlMs) {
+      throw new TypeError(`NearCacheJobsPort: refreshAheadMs must be between 0 and ttlMs, got ${String(options.refreshAheadMs)}`);
+    }
     if (!Number.isFinite(this.ttlMs) || this.ttlMs < 0) throw new TypeError(`NearCacheJobsPort: ttlMs must be ≥ 0, got ${String(options.ttlMs)}`);
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new TypeError(`NearCacheJobsPort: maxEntries must be a positive integer, got ${String(options.maxEntries)}`);
     this.now = options.now ?? Date.now;
@@ -138,6 +153,11 @@ export class NearCacheJobsPort implements JobsPort {
     if (entry !== undefined) {
       if (entry.expires > now) {
         this.counts.hits++;
+        if (now >= entry.refreshFrom && !this.pending.has(key)) {
+          this.counts.refreshes++;
+          // Nobody waits on it: a failure leaves the entry to end as it would have.
+          this.send(key, options, ask, keepUntil).catch(() => undefined);
+        }
         return Promise.resolve(entry.reply as T);
       }
       this.entries.delete(key);
@@ -148,6 +168,14 @@ export class NearCacheJobsPort implements JobsPort {
       return pending.promise as Promise<T>;
     }
     this.counts.misses++;
+    return this.send(key, options, ask, keepUntil);
+  }
+
+  /**
+   * Sends the job (others asking meanwhile share it) and keeps the answer as `keepUntil` allows; an answer that
+   * may not be kept (a negative verdict) also ends the entry it would have replaced.
+   */
+  private send<T>(key: string, options: JobOptions, ask: () => Promise<T>, keepUntil: (reply: T) => number): Promise<T> {
     const generation = this.generation;
     const promise = ask();
     const mine: Pending = { promise, deadline: options.deadline };
@@ -162,21 +190,23 @@ export class NearCacheJobsPort implements JobsPort {
         if (generation !== this.generation) return;
         const now = this.now();
         const expires = Math.min(now + this.ttlMs, keepUntil(reply));
-        if (expires > now) this.store(key, reply, expires);
+        const refreshFrom = expires === now + this.ttlMs && this.refreshAheadMs > 0 ? expires - this.refreshAheadMs : Number.POSITIVE_INFINITY;
+        if (expires > now) this.store(key, { reply: deepFreeze(reply), expires, refreshFrom });
+        else this.entries.delete(key);
       },
       settle,
     );
     return promise;
   }
 
-  private store(key: string, reply: unknown, expires: number): void {
+  private store(key: string, entry: Entry): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       // Map iteration is insertion order: the first key is the oldest stored.
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { reply: deepFreeze(reply), expires });
+    this.entries.set(key, entry);
   }
 
   private checkGeneration(): void {
