@@ -86,6 +86,18 @@ describe('patches', () => {
     });
   });
 
+  it('writes one status exactly as the merging path does (the one-status shortcut changes nothing)', () => {
+    const statuses = [
+      { policyKey: 'team-a/p', rule: 'r', image: 'registry.test/a:1', status: 'pass' as const },
+      { policyKey: '/c', rule: 'verify', image: 'docker.io/nginx@sha256:' + '1'.repeat(64), status: 'fail' as const },
+    ];
+    for (const status of statuses) {
+      // The same status twice goes through the merging path (later entries win) and must give the same patch.
+      expect(verifyImagesAnnotationPatches(pod, [status])).toEqual(verifyImagesAnnotationPatches(pod, [status, status]));
+      expect(verifyImagesAnnotationPatches({ ...pod, metadata: { ...pod.metadata, annotations: { a: 'b' } } }, [status])).toHaveLength(2);
+    }
+  });
+
   it('registry is added when the original omitted it', () => {
     const [image] = extractImages({ kind: 'Pod', spec: { containers: [{ name: 'c', image: 'nginx:1' }] } });
     expect(digestPatch(image!, 'sha256:' + '0'.repeat(64)).value).toBe(`docker.io/nginx:1@sha256:${'0'.repeat(64)}`);

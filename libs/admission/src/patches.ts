@@ -34,6 +34,13 @@ export function verifyImagesAnnotationPatches(resource: KubernetesObject, status
   if (statuses.length === 0) return [];
   const patches: JsonPatchOperation[] = [];
   if (!resource.metadata?.annotations) patches.push({ op: 'add', path: '/metadata/annotations', value: {} });
+  if (statuses.length === 1) {
+    // The common case (one image, one rule): nothing to merge or sort.
+    const [{ policyKey, rule, image, status }] = statuses as [ScopedImageStatus];
+    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images', value: JSON.stringify({ [image]: status }) });
+    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images-scoped', value: JSON.stringify({ version: 1, policies: { [policyKey]: { [rule]: { [image]: status } } } }) });
+    return patches;
+  }
   const plain = new Map<string, ImageStatus>();
   const scoped: Record<string, Record<string, Record<string, ImageStatus>>> = {};
   for (const entry of statuses) {
