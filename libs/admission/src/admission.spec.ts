@@ -88,7 +88,7 @@ describe('patches', () => {
 
   it('writes one status exactly as the merging path does (the one-status shortcut changes nothing)', () => {
     const statuses = [
-      { policyKey: 'team-a/p', rule: 'r', image: 'registry.test/a:1', status: 'pass' as const },
+      { policyKey: 'team-a/p', rule: 'r "quoted" \\ ü', image: 'registry.test/a:1', status: 'pass' as const },
       { policyKey: '/c', rule: 'verify', image: 'docker.io/nginx@sha256:' + '1'.repeat(64), status: 'fail' as const },
     ];
     for (const status of statuses) {

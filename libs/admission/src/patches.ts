@@ -36,9 +36,11 @@ export function verifyImagesAnnotationPatches(resource: KubernetesObject, status
   if (!resource.metadata?.annotations) patches.push({ op: 'add', path: '/metadata/annotations', value: {} });
   if (statuses.length === 1) {
     // The common case (one image, one rule): nothing to merge or sort.
+    // The one-status shortcut: the JSON written out by hand (strings quoted by JSON.stringify), as the merging path writes it.
     const [{ policyKey, rule, image, status }] = statuses as [ScopedImageStatus];
-    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images', value: JSON.stringify({ [image]: status }) });
-    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images-scoped', value: JSON.stringify({ version: 1, policies: { [policyKey]: { [rule]: { [image]: status } } } }) });
+    const entry = `{${JSON.stringify(image)}:"${status}"}`;
+    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images', value: entry });
+    patches.push({ op: 'add', path: '/metadata/annotations/kyverno.io~1verify-images-scoped', value: `{"version":1,"policies":{${JSON.stringify(policyKey)}:{${JSON.stringify(rule)}:${entry}}}}` });
     return patches;
   }
   const plain = new Map<string, ImageStatus>();
