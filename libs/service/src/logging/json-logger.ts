@@ -71,8 +71,9 @@ function rootOutput(options: JsonLoggerOptions): Output {
   };
   const write = options.write;
   if (write) return { write: (line) => write(line.slice(0, -1)), head, stream: undefined, batcher: undefined };
-  const stream = pino.destination({ dest: options.fd ?? 1, sync: false });
-  const batcher = new LineBatcher(stream, LOG_BUFFER_BYTES, LOG_FLUSH_MS);
+  const fd = options.fd ?? 1;
+  const stream = pino.destination({ dest: fd, sync: false });
+  const batcher = new LineBatcher({ write: (chunk) => stream.write(chunk), flushSync: () => stream.flushSync(), fd }, LOG_BUFFER_BYTES, LOG_FLUSH_MS);
   return { write: (line) => batcher.write(line), head, stream, batcher };
 }
 

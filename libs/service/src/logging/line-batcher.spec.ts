@@ -1,9 +1,12 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LineBatcher } from './line-batcher';
 
-function sink() {
+function sink(fd = -1) {
   const chunks: string[] = [];
   let syncFlushes = 0;
-  return { chunks, syncFlushes: () => syncFlushes, write: (chunk: string) => chunks.push(chunk), flushSync: () => void syncFlushes++ };
+  return { chunks, fd, syncFlushes: () => syncFlushes, write: (chunk: string) => chunks.push(chunk), flushSync: () => void syncFlushes++ };
 }
 
 describe('LineBatcher', () => {
@@ -35,13 +38,21 @@ describe('LineBatcher', () => {
     batcher.close();
   });
 
-  it('on exit, writes what is pending and has the destination write synchronously', () => {
-    const destination = sink();
-    const batcher = new LineBatcher(destination, 1 << 20, 60_000);
-    batcher.write('last words\n');
-    batcher.drainSync();
-    expect(destination.chunks).toEqual(['last words\n']);
-    expect(destination.syncFlushes()).toBe(1);
-    batcher.close();
+  it('on exit, has the destination write what it holds, then writes its own lines to the descriptor synchronously', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ng-batcher-'));
+    const fd = openSync(join(directory, 'out.log'), 'w');
+    try {
+      const destination = sink(fd);
+      const batcher = new LineBatcher(destination, 1 << 20, 60_000);
+      batcher.write('last words\n');
+      batcher.drainSync();
+      expect(destination.syncFlushes()).toBe(1);
+      expect(destination.chunks).toEqual([]);
+      expect(readFileSync(join(directory, 'out.log'), 'utf8')).toBe('last words\n');
+      batcher.close();
+    } finally {
+      closeSync(fd);
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -12,11 +12,14 @@
  * Whatever is pending is written synchronously when the process exits, so
  * only a SIGKILL can lose the last `maxDelayMs` of lines.
  */
+import { writeSync } from 'node:fs';
 
 export interface BatchSink {
   write(chunk: string): unknown;
   /** Writes everything pending, synchronously (sonic-boom's). */
   flushSync(): void;
+  /** The file descriptor written (at exit, the batcher writes its own pending lines to it directly). */
+  readonly fd: number;
 }
 
 export class LineBatcher {
@@ -54,11 +57,20 @@ export class LineBatcher {
     this.sink.write(chunk);
   }
 
-  /** Drains, then has the destination write everything synchronously (process exit). */
+  /**
+   * At process exit: the destination writes what it holds synchronously, then the batcher writes its own pending
+   * lines to the descriptor itself (handed to the destination, they would start an asynchronous write that the
+   * exiting process never completes).
+   */
   drainSync(): void {
-    this.drain();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const chunk = this.lines.join('');
+    this.lines = [];
+    this.bytes = 0;
     try {
       this.sink.flushSync();
+      if (chunk !== '') writeAllSync(this.sink.fd, Buffer.from(chunk));
     } catch {
       // A destination already closed or not yet open: nothing more can be written.
     }
@@ -68,6 +80,20 @@ export class LineBatcher {
   close(): void {
     this.drain();
     open.delete(this);
+  }
+}
+
+/** writeSync until all is written; a full non-blocking pipe (EAGAIN) is waited on briefly, a few times. */
+function writeAllSync(fd: number, data: Buffer): void {
+  let offset = 0;
+  let retries = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || ++retries > 100) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }
 
