@@ -62,13 +62,16 @@ export function extractImages(resource: KubernetesObject): ContainerImage[] {
         throw new AdmissionError('ERR_MALFORMED_REVIEW', pointerToPath(pointer), 'must be a string');
       }
       const name = (container as Record<string, unknown>)['name'];
-      images.push({
-        ...parseImageInfo(image, () => pointerToPath(pointer)),
-        containerType,
-        containerName: typeof name === 'string' ? name : String(index),
-        jsonPointer: pointer,
-        original: image,
-      });
+      // Frozen: read by every rule of every policy, changed by none (and remembered by identity, e.g. its spellings).
+      images.push(
+        Object.freeze({
+          ...parseImageInfo(image, () => pointerToPath(pointer)),
+          containerType,
+          containerName: typeof name === 'string' ? name : String(index),
+          jsonPointer: pointer,
+          original: image,
+        }),
+      );
     });
   }
   return images;

@@ -18,15 +18,16 @@ import { baseContext } from './rule-context';
 import type { EngineOptions, Verdict } from './types';
 import { applyFailurePolicy, effectiveFailurePolicy, raceDeadline } from './failure-policy';
 import { decide } from './verdict';
+import { perPolicySet } from './policy-set-memo';
 
 /** Time kept back from the webhook timeout to answer before the API server gives up. */
 export const DEADLINE_MARGIN_MS = 1_000;
 const MAX_WEBHOOK_TIMEOUT_SECONDS = 30;
 
 /** The webhook timeout for these policies: the maximum of theirs, capped at 30 s (Kyverno's capTimeout). */
-export function timeoutSeconds(policies: Policy[]): number {
-  return Math.min(MAX_WEBHOOK_TIMEOUT_SECONDS, Math.max(1, ...policies.map((policy) => policy.timeoutSeconds)));
-}
+export const timeoutSeconds: (policies: readonly Policy[]) => number = perPolicySet((policies) =>
+  Math.min(MAX_WEBHOOK_TIMEOUT_SECONDS, Math.max(1, ...policies.map((policy) => policy.timeoutSeconds))),
+);
 
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
@@ -96,8 +97,22 @@ export async function evaluateAdmission(request: AdmissionRequest, policies: Pol
  * applies to a cluster-scoped resource).
  */
 export function policiesInScope(policies: Policy[], namespace: string): Policy[] {
-  return policies.filter((policy) => policy.kind !== 'Policy' || (namespace !== '' && policyIdentity(policy).namespace === namespace));
+  const byNamespace = Object.isFrozen(policies) ? scopesOf(policies) : undefined;
+  let inScope = byNamespace?.get(namespace);
+  if (inScope === undefined) {
+    inScope = policies.filter((policy) => policy.kind !== 'Policy' || (namespace !== '' && policyIdentity(policy).namespace === namespace));
+    if (byNamespace !== undefined) {
+      if (byNamespace.size >= SCOPES_KEPT) byNamespace.clear();
+      // Frozen like the set it comes from, so that what is keyed by it downstream is remembered too.
+      byNamespace.set(namespace, Object.freeze(inScope) as Policy[]);
+    }
+  }
+  return inScope;
 }
+
+/** Namespaces whose scope is remembered per policy set (emptied when full). */
+const SCOPES_KEPT = 4_096;
+const scopesOf = perPolicySet((): Map<string, Policy[]> => new Map());
 
 function hasExtractorsFor(policies: Policy[], kind: string): boolean {
   return policies.some((policy) => policy.rules.some((rule) => rule.imageExtractors !== undefined && Object.prototype.hasOwnProperty.call(rule.imageExtractors, kind)));

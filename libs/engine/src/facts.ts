@@ -9,6 +9,7 @@
  */
 import type { AdmissionRequest, KubernetesObject } from '@notary-gate/admission';
 import type { Fact, MatchFacts, MatchResources, Policy, PolicyException, RequesterRoles, RequestUser } from '@notary-gate/policy';
+import { perPolicySet } from './policy-set-memo';
 import type { ClusterFacts } from './types';
 
 export interface RequestFacts {
@@ -31,9 +32,10 @@ export function requestUser(request: AdmissionRequest): RequestUser | null {
 export async function gatherFacts(request: AdmissionRequest, object: KubernetesObject, policies: Policy[], clusterFacts: ClusterFacts | undefined): Promise<RequestFacts> {
   const exceptions = await readExceptions(clusterFacts);
   const exceptionList = exceptions.known ? exceptions.value : [];
-  const needs = [...policies.map(policyNeeds), ...exceptionList.map(exceptionNeeds)];
-  const needsLabels = needs.some((need) => need.namespaceLabels);
-  const needsRoles = needs.some((need) => need.roles);
+  const policySet = policySetNeeds(policies);
+  const exceptionsNeed = exceptionList.map(exceptionNeeds);
+  const needsLabels = policySet.namespaceLabels || exceptionsNeed.some((need) => need.namespaceLabels);
+  const needsRoles = policySet.roles || exceptionsNeed.some((need) => need.roles);
   const namespace = request.namespace ?? object.metadata?.namespace ?? '';
   const user = requestUser(request);
 
@@ -116,6 +118,11 @@ function policyNeeds(policy: Policy): FactNeeds {
   }
   return needs;
 }
+
+const policySetNeeds = perPolicySet((policies): FactNeeds => {
+  const needs = policies.map(policyNeeds);
+  return { namespaceLabels: needs.some((need) => need.namespaceLabels), roles: needs.some((need) => need.roles) };
+});
 
 function exceptionNeeds(exception: PolicyException): FactNeeds {
   let needs = exceptionNeedsKnown.get(exception);

@@ -14,6 +14,7 @@ import type { Fact, FailureAction, Policy } from '@notary-gate/policy';
 import { applyFailurePolicy, effectiveFailurePolicy } from './failure-policy';
 import { displayNames, identityKey, policyIdentity } from './identity';
 import { effectiveFailureAction } from './policy-semantics';
+import { perPolicySet } from './policy-set-memo';
 import type { RuleResult, Verdict } from './types';
 
 export type ActionOutcome = { action: FailureAction } | { undecided: string };
@@ -42,8 +43,10 @@ export interface DecideInput {
   namespaceLabels: Fact<Record<string, string>>;
 }
 
+const policiesByKey = perPolicySet((policies) => new Map(policies.map((policy) => [identityKey(policyIdentity(policy)), policy])));
+
 export function decide({ resource, policies, results, patch, namespaceLabels }: DecideInput): Verdict {
-  const byKey = new Map(policies.map((policy) => [identityKey(policyIdentity(policy)), policy]));
+  const byKey = policiesByKey(policies);
   const policyOf = (result: RuleResult) => byKey.get(identityKey(result.identity));
   const responding = policies.filter((policy) => results.some((result) => policyOf(result) === policy));
   const failurePolicy = effectiveFailurePolicy(responding);

@@ -228,7 +228,8 @@ export class PolicyStore {
       byKey.set(key, policy);
     }
     refused.push(...(this.apiSource?.value?.refused ?? []));
-    this.merged = { policies: [...byKey.values()], exceptions: this.directorySource?.value?.exceptions ?? [], refused };
+    // Frozen: the engine remembers per-set answers (scopes, timeouts) for a set that cannot change.
+    this.merged = { policies: Object.freeze([...byKey.values()]) as Policy[], exceptions: this.directorySource?.value?.exceptions ?? [], refused };
 
     const count = this.merged.policies.length;
     if (count === 0 && previousCount > 0) {

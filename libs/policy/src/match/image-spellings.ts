@@ -78,16 +78,24 @@ const spellingCache = new Map<string, string[]>();
 
 /** Every spelling of the image's repository and reference; the first is Kyverno's own string. */
 export function imageSpellings(image: ImageParts): string[] {
+  // The same image object is asked about several times in one admission (rule selection, then each entry).
+  // Only frozen ones are remembered by identity: their parts cannot change afterwards.
+  const frozen = Object.isFrozen(image);
+  let spellings = frozen ? spellingsByObject.get(image) : undefined;
+  if (spellings !== undefined) return spellings;
   // Length-prefixed, an absent tag or digest apart from an empty one: two different parts never share a key.
   const key = `${part(image.registry)}${part(image.path)}${part(image.tag)}${part(image.digest)}`;
-  let spellings = spellingCache.get(key);
+  spellings = spellingCache.get(key);
   if (spellings === undefined) {
     if (spellingCache.size >= SPELLINGS_KEPT) spellingCache.clear();
     spellings = Object.freeze(computeSpellings(image)) as string[];
     spellingCache.set(key, spellings);
   }
+  if (frozen) spellingsByObject.set(image, spellings);
   return spellings;
 }
+
+const spellingsByObject = new WeakMap<ImageParts, string[]>();
 
 const part = (value: string | undefined): string => (value === undefined ? '-' : `${value.length}:${value}`);
 
