@@ -39,10 +39,14 @@ export async function gatherFacts(request: AdmissionRequest, object: KubernetesO
   const namespace = request.namespace ?? object.metadata?.namespace ?? '';
   const user = requestUser(request);
 
-  const [namespaceLabels, roles] = await Promise.all([
-    needsLabels ? readNamespaceLabels(request.kind.kind, namespace, clusterFacts) : Promise.resolve(known<Record<string, string>>({})),
-    needsRoles && user ? readRoles(user, clusterFacts) : Promise.resolve(known<RequesterRoles>({ roles: [], clusterRoles: [] })),
-  ]);
+  // Most policy sets need neither: no promise to wait on then.
+  const [namespaceLabels, roles] =
+    needsLabels || (needsRoles && user)
+      ? await Promise.all([
+          needsLabels ? readNamespaceLabels(request.kind.kind, namespace, clusterFacts) : known<Record<string, string>>({}),
+          needsRoles && user ? readRoles(user, clusterFacts) : known<RequesterRoles>({ roles: [], clusterRoles: [] }),
+        ])
+      : [known<Record<string, string>>({}), known<RequesterRoles>({ roles: [], clusterRoles: [] })];
 
   return {
     match: {
