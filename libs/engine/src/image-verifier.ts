@@ -48,7 +48,8 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
     return { status: 'skip', message: skipMessage, image: imageString, warn: true, recorded: true };
   }
   // Asked before any job: a credential that cannot be had is a missing fact (FactUnavailable → failurePolicy), not a verdict.
-  const registryCredentials = context.credentials ? await context.credentials(entry, image) : undefined;
+  const asked = context.credentials?.(entry, image);
+  const registryCredentials = asked === undefined ? undefined : await asked;
   const withCredentials = registryCredentials ? { registryCredentials } : {};
 
   const verifyWithCertificates = (artifactOf: () => Promise<Outcome<{ repository: string; digest: string }>>, wrap: boolean) =>

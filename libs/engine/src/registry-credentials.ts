@@ -16,8 +16,11 @@ import type { RegistryCredentials } from '@notary-gate/contracts';
 import type { ImageVerification } from '@notary-gate/policy';
 import { FactUnavailable, type RegistryCredentialsSource } from './types';
 
-/** The credentials the jobs of `image` under `entry` carry (keyed by the image's registry host), or undefined. */
-export type ImageCredentials = (entry: ImageVerification, image: ContainerImage) => Promise<RegistryCredentials | undefined>;
+/**
+ * The credentials the jobs of `image` under `entry` carry (keyed by the image's registry host), or undefined;
+ * undefined at once (no promise) when there is no Secret to read.
+ */
+export type ImageCredentials = (entry: ImageVerification, image: ContainerImage) => Promise<RegistryCredentials | undefined> | undefined;
 
 /**
  * `imagePullSecrets` of the pod, or of the pod template of a controller
@@ -51,6 +54,8 @@ export function imageCredentials(source: RegistryCredentialsSource | undefined, 
   const asked = new Map<string, Promise<RegistryCredentials | undefined>>();
   return (entry, image) => {
     const ruleCredentials = entry.imageRegistryCredentials;
+    // No Secret named by the pod or the entry: none, without asking (the source's contract, RegistryCredentialsSource).
+    if (ruleCredentials === undefined && pullSecrets.length === 0) return undefined;
     const key = JSON.stringify([ruleCredentials?.secrets ?? null, image.registry, image.path]);
     let answer = asked.get(key);
     if (!answer) {

@@ -81,7 +81,9 @@ export interface CredentialsQuery {
 /**
  * Where registry credentials come from (the gateway: Secrets read from its
  * own cluster's API). Answers the credential for the image, or undefined for
- * none; throws FactUnavailable naming the Secret that cannot be had.
+ * none; throws FactUnavailable naming the Secret that cannot be had. It is
+ * asked only when there is a Secret to read (the pod's imagePullSecrets or the
+ * entry's imageRegistryCredentials): with neither, an image has none.
  */
 export interface RegistryCredentialsSource {
   credentialsFor(query: CredentialsQuery): Promise<RegistryCredentialEntry | undefined>;
