@@ -53,7 +53,7 @@ export async function verifyImage(context: ImageVerificationContext, image: Cont
   const withCredentials = registryCredentials ? { registryCredentials } : {};
 
   const verifyWithCertificates = (artifactOf: () => Promise<Outcome<{ repository: string; digest: string }>>, wrap: boolean) =>
-    async (certificates: CertificateAttestor): Promise<Outcome<string>> =>
+    (certificates: CertificateAttestor): Promise<Outcome<string>> =>
       attempt(async () => {
         const target = await artifactOf();
         if (!target.ok) return target;

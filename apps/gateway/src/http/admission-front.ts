@@ -227,6 +227,7 @@ function apiServerTimeout(url: string): string | undefined {
 function send(response: ServerResponse, status: number, value: unknown): void {
   if (response.headersSent || response.destroyed) return;
   const text = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  // Headers as a flat list: Node takes it as is, without walking an object.
+  response.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(text))]);
   response.end(text);
 }
