@@ -53,6 +53,7 @@ export function loadWorkerConfig(source: Environment): WorkerConfig {
 export type WorkerJobsConfig = Pick<
   WorkerConfig,
   | 'redisUrl'
+  | 'redisCommandTimeoutMs'
   | 'tierKeyFile'
   | 'redisTlsCaFile'
   | 'redisTlsCertFile'

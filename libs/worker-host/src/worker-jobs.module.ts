@@ -50,7 +50,7 @@ export class WorkerJobsModule {
     const { config } = options;
     // Refused at once (ConfigError) when Redis is shared without a tier key; memory may do without.
     const tierKeys = requireTierKeys({ tierKeyFile: config.tierKeyFile, natsUrl: undefined, redisUrl: config.redisUrl });
-    const redis = config.redisUrl !== undefined ? redisConnectionOf(config) : {};
+    const redis = config.redisUrl !== undefined ? { ...redisConnectionOf(config), commandTimeoutMs: config.redisCommandTimeoutMs } : {};
     return {
       module: WorkerJobsModule,
       imports: [

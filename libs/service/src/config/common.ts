@@ -119,6 +119,11 @@ export const cacheVariables = {
     min: 0,
   }),
   memoryCacheBytes: env.int('CACHE_MEMORY_BYTES', { doc: 'Size bound of the in-memory cache (no REDIS_URL).', default: 64 * 1024 * 1024, min: 0 }),
+  redisCommandTimeoutMs: env.duration('REDIS_COMMAND_TIMEOUT', {
+    doc: 'How long a Redis command may take before the cache counts Redis as unavailable for it: the lookup misses, and a fill goes ahead without the fill lock (the tier keeps verifying; replicas may then fetch the same content twice).',
+    default: 500,
+    min: 1,
+  }),
   cacheKeyPrefix: env.string('CACHE_KEY_PREFIX', { doc: 'Prefix of every Redis key (a namespace per deployment sharing one Redis).' }),
   revocationCheck: env.enum('REVOCATION_CHECK', {
     doc: "Certificate revocation checking during verification: `online` asks the certificates' OCSP responders, then their CRL distribution points (2 s per request, as Kyverno); `offline` makes every certificate that names such URLs fail as \"revocation status is unknown\".",
