@@ -46,15 +46,8 @@ export class LineBatcher {
 
   /** Hands the pending lines to the destination now. */
   drain(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.lines.length === 0) return;
-    const chunk = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
-    this.lines = [];
-    this.bytes = 0;
-    this.sink.write(chunk);
+    const chunk = this.take();
+    if (chunk !== '') this.sink.write(chunk);
   }
 
   /**
@@ -63,17 +56,23 @@ export class LineBatcher {
    * exiting process never completes).
    */
   drainSync(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    const chunk = this.lines.join('');
-    this.lines = [];
-    this.bytes = 0;
+    const chunk = this.take();
     try {
       this.sink.flushSync();
       if (chunk !== '') writeAllSync(this.sink.fd, Buffer.from(chunk));
     } catch {
       // A destination already closed or not yet open: nothing more can be written.
     }
+  }
+
+  /** The pending lines as one chunk ('' when none), the flush timer stopped. */
+  private take(): string {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const chunk = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
+    this.lines = [];
+    this.bytes = 0;
+    return chunk;
   }
 
   /** No more lines: drained, and no longer written at exit. */
